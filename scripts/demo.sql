@@ -1,0 +1,57 @@
+\set ON_ERROR_STOP on
+\pset footer off
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS shopml;
+SET search_path = public, shopml;
+
+\echo '== loading the shop: generated catalogue + 500 real Amazon fine-food reviews (r-cran-modeldata)'
+CREATE TABLE products (id bigint PRIMARY KEY, title text, description text, category text, price numeric);
+\copy products FROM 'data/products.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE reviews (product text, review text, score text, split text);
+\copy reviews FROM 'data/fine_foods_reviews.csv' WITH (FORMAT csv, HEADER true)
+DELETE FROM reviews WHERE ctid NOT IN (SELECT ctid FROM reviews WHERE split = 'train' LIMIT 500);
+ALTER TABLE reviews ADD COLUMN id bigserial PRIMARY KEY;
+
+\echo '== embedding every product (title + description) and review with embed_texts, batched'
+\timing on
+ALTER TABLE products ADD COLUMN embedding real[];
+UPDATE products p SET embedding = e.embedding
+FROM (SELECT ids[t.ordinality] AS id, t.embedding
+      FROM (SELECT array_agg(id ORDER BY id) ids, array_agg(title || '. ' || description ORDER BY id) texts FROM products) a,
+           embed_texts(a.texts) t) e
+WHERE p.id = e.id;
+ALTER TABLE reviews ADD COLUMN embedding real[];
+UPDATE reviews r SET embedding = e.embedding
+FROM (SELECT ids[t.ordinality] AS id, t.embedding
+      FROM (SELECT array_agg(id ORDER BY id) ids, array_agg(review ORDER BY id) texts FROM reviews) a,
+           embed_texts(a.texts) t) e
+WHERE r.id = e.id;
+\timing off
+
+-- cosine similarity of unit vectors (the vector type and its <=> operator replace this)
+CREATE FUNCTION similarity(a real[], b real[]) RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT sum(x::float8 * y)::real FROM unnest(a, b) t(x, y) $$;
+
+\echo
+\echo '== semantic search: products for "red shoes"'
+SELECT id, title, round(similarity(embedding, embed_text('red shoes'))::numeric, 3) AS similarity
+FROM products ORDER BY similarity(embedding, embed_text('red shoes')) DESC LIMIT 5;
+
+\echo '== semantic search: products for "something to keep me warm in winter"'
+SELECT id, title, round(similarity(embedding, embed_text('something to keep me warm in winter'))::numeric, 3) AS similarity
+FROM products ORDER BY 3 DESC LIMIT 5;
+
+\echo '== semantic search: products for "a present for someone who loves espresso"'
+SELECT id, title, round(similarity(embedding, embed_text('a present for someone who loves espresso'))::numeric, 3) AS similarity
+FROM products ORDER BY 3 DESC LIMIT 5;
+
+\echo '== semantic search over real reviews: "too salty, would not buy again"'
+SELECT left(review, 90) AS review, score, round(similarity(embedding, embed_text('too salty, would not buy again'))::numeric, 3) AS similarity
+FROM reviews ORDER BY 3 DESC LIMIT 5;
+
+\echo '== semantic search over real reviews: "my kids love it"'
+SELECT left(review, 90) AS review, score, round(similarity(embedding, embed_text('my kids love it'))::numeric, 3) AS similarity
+FROM reviews ORDER BY 3 DESC LIMIT 5;
+
+\echo '== the models this server knows'
+SELECT name, task, dims, source, pg_size_pretty(size_bytes) AS size, installed, loaded FROM shopml.models;

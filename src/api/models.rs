@@ -1,0 +1,59 @@
+//! shopml.models: what the server knows, what is installed, what this backend has loaded.
+
+use crate::gucs;
+use crate::models::{cache, files, manifest};
+use pgrx::prelude::*;
+
+#[pg_extern(volatile, parallel_safe)]
+fn model_status() -> TableIterator<
+    'static,
+    (
+        name!(name, String),
+        name!(task, String),
+        name!(dims, i32),
+        name!(max_tokens, i32),
+        name!(source, String),
+        name!(license, String),
+        name!(size_bytes, Option<i64>),
+        name!(sha256, String),
+        name!(installed, bool),
+        name!(loaded, bool),
+        name!(path, String),
+    ),
+> {
+    let dir = gucs::model_dir();
+    let rows: Vec<_> = manifest::all()
+        .iter()
+        .map(|m| {
+            let path = files::model_path(&dir, m);
+            let size = files::installed_size(m, &path);
+            (
+                m.name.clone(),
+                m.task.clone(),
+                m.dims as i32,
+                m.max_tokens as i32,
+                m.source(),
+                m.license.clone(),
+                size.map(|s| s as i64),
+                m.files.get("model.safetensors").cloned().unwrap_or_default(),
+                size.is_some(),
+                cache::is_loaded(&m.name),
+                path.display().to_string(),
+            )
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+pgrx::extension_sql!(
+    r#"
+-- Everyone may call the functions (as in pgvector); only superusers choose model files.
+GRANT USAGE ON SCHEMA shopml TO PUBLIC;
+CREATE VIEW models AS SELECT * FROM model_status();
+COMMENT ON VIEW models IS 'Every model shopml knows: task, dims, source package, size, sha256 of the weights, installed?, loaded in this backend?';
+COMMENT ON FUNCTION embed_text(text, text) IS 'Sentence embedding of a text (unit norm); NULL gives NULL';
+COMMENT ON FUNCTION embed_texts(text[], text) IS 'Embeddings of many texts in batched forward passes, one row per input in order';
+"#,
+    name = "models_view",
+    requires = [model_status, embed_text, embed_texts]
+);

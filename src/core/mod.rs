@@ -1,0 +1,1 @@
+//! Pure Rust algorithms (no pgrx): distance kernels, and later churn, ALS, metrics.

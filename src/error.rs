@@ -1,0 +1,140 @@
+//! Every user-facing error of shopml, with its SQLSTATE and hint.
+//!
+//! `src/core` and `src/models` return [`Error`]; only the SQL glue turns it into an `ereport`
+//! (the pgrx half of this file is compiled with the `pg15` feature alone).
+
+/// SQLSTATE classes used by shopml (names as in PostgreSQL's errcodes.txt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlState {
+    /// 22000 data_exception
+    DataException,
+    /// 22023 invalid_parameter_value
+    InvalidParameterValue,
+    /// 22P02 invalid_text_representation
+    InvalidTextRepresentation,
+    /// 22003 numeric_value_out_of_range
+    NumericValueOutOfRange,
+    /// 22004 null_value_not_allowed
+    NullValueNotAllowed,
+    /// 42704 undefined_object
+    UndefinedObject,
+    /// 58P01 undefined_file
+    UndefinedFile,
+    /// 58000 system_error
+    SystemError,
+    /// XX001 data_corrupted
+    DataCorrupted,
+    /// XX000 internal_error
+    InternalError,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub state: SqlState,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(state: SqlState, message: impl Into<String>) -> Self {
+        Error { state, message: message.into(), detail: None, hint: None }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+    pub fn invalid_parameter(message: impl Into<String>) -> Self {
+        Error::new(SqlState::InvalidParameterValue, message)
+    }
+    pub fn data(message: impl Into<String>) -> Self {
+        Error::new(SqlState::DataException, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(SqlState::InternalError, message)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(d) = &self.detail {
+            write!(f, " ({d})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<candle_core::Error> for Error {
+    fn from(e: candle_core::Error) -> Self {
+        Error::internal(format!("model inference failed: {e}"))
+    }
+}
+
+#[cfg(feature = "pg15")]
+mod report {
+    use super::{Error, SqlState};
+    use pgrx::pg_sys::panic::ErrorReport;
+    use pgrx::{PgLogLevel, PgSqlErrorCode};
+
+    impl SqlState {
+        fn code(self) -> PgSqlErrorCode {
+            match self {
+                SqlState::DataException => PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+                SqlState::InvalidParameterValue => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                SqlState::InvalidTextRepresentation => {
+                    PgSqlErrorCode::ERRCODE_INVALID_TEXT_REPRESENTATION
+                }
+                SqlState::NumericValueOutOfRange => {
+                    PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
+                }
+                SqlState::NullValueNotAllowed => PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                SqlState::UndefinedObject => PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
+                SqlState::UndefinedFile => PgSqlErrorCode::ERRCODE_UNDEFINED_FILE,
+                SqlState::SystemError => PgSqlErrorCode::ERRCODE_SYSTEM_ERROR,
+                SqlState::DataCorrupted => PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
+                SqlState::InternalError => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+            }
+        }
+    }
+
+    impl Error {
+        /// Raises this error as a Postgres ERROR; never returns.
+        pub fn report(self) -> ! {
+            let mut r = ErrorReport::new(self.state.code(), self.message, "shopml");
+            if let Some(d) = self.detail {
+                r = r.set_detail(d);
+            }
+            if let Some(h) = self.hint {
+                r = r.set_hint(h);
+            }
+            r.report(PgLogLevel::ERROR);
+            unreachable!("ERROR does not return")
+        }
+    }
+
+    /// `result.or_report()`: the value, or the error raised as a Postgres ERROR.
+    pub trait OrReport<T> {
+        fn or_report(self) -> T;
+    }
+
+    impl<T> OrReport<T> for Result<T, Error> {
+        fn or_report(self) -> T {
+            match self {
+                Ok(v) => v,
+                Err(e) => e.report(),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "pg15")]
+pub use report::OrReport;

@@ -1,0 +1,177 @@
+//! BERT encoder (Devlin et al. 2018, arXiv:1810.04805) as used by sentence-transformers'
+//! all-MiniLM-L6-v2: post-LayerNorm blocks, absolute positions, exact (erf) GELU.
+//! Weight names follow Hugging Face's `BertModel` so its `model.safetensors` loads unchanged.
+
+use candle_core::{DType, Device, Module, Tensor, D};
+use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, VarBuilder};
+use serde::Deserialize;
+
+/// The subset of Hugging Face's `config.json` that the encoder needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub vocab_size: usize,
+    pub hidden_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub intermediate_size: usize,
+    #[serde(default = "default_act")]
+    pub hidden_act: String,
+    pub max_position_embeddings: usize,
+    #[serde(default = "default_type_vocab")]
+    pub type_vocab_size: usize,
+    #[serde(default = "default_eps")]
+    pub layer_norm_eps: f64,
+}
+
+fn default_act() -> String {
+    "gelu".into()
+}
+fn default_type_vocab() -> usize {
+    2
+}
+fn default_eps() -> f64 {
+    1e-12
+}
+
+struct Embeddings {
+    word: Embedding,
+    position: Embedding,
+    token_type: Embedding,
+    norm: LayerNorm,
+}
+
+impl Embeddings {
+    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+        Ok(Embeddings {
+            word: embedding(cfg.vocab_size, cfg.hidden_size, vb.pp("word_embeddings"))?,
+            position: embedding(
+                cfg.max_position_embeddings,
+                cfg.hidden_size,
+                vb.pp("position_embeddings"),
+            )?,
+            token_type: embedding(cfg.type_vocab_size, cfg.hidden_size, vb.pp("token_type_embeddings"))?,
+            norm: layer_norm(cfg.hidden_size, cfg.layer_norm_eps, vb.pp("LayerNorm"))?,
+        })
+    }
+
+    fn forward(&self, input_ids: &Tensor, token_type_ids: &Tensor) -> candle_core::Result<Tensor> {
+        let (_, seq_len) = input_ids.dims2()?;
+        let positions = Tensor::arange(0u32, seq_len as u32, input_ids.device())?;
+        let x = self
+            .word
+            .forward(input_ids)?
+            .add(&self.token_type.forward(token_type_ids)?)?
+            .broadcast_add(&self.position.forward(&positions)?)?;
+        self.norm.forward(&x)
+    }
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    out_norm: LayerNorm,
+    heads: usize,
+    head_dim: usize,
+}
+
+impl Layer {
+    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+        let h = cfg.hidden_size;
+        let attn = vb.pp("attention");
+        Ok(Layer {
+            query: linear(h, h, attn.pp("self").pp("query"))?,
+            key: linear(h, h, attn.pp("self").pp("key"))?,
+            value: linear(h, h, attn.pp("self").pp("value"))?,
+            attn_out: linear(h, h, attn.pp("output").pp("dense"))?,
+            attn_norm: layer_norm(h, cfg.layer_norm_eps, attn.pp("output").pp("LayerNorm"))?,
+            intermediate: linear(h, cfg.intermediate_size, vb.pp("intermediate").pp("dense"))?,
+            output: linear(cfg.intermediate_size, h, vb.pp("output").pp("dense"))?,
+            out_norm: layer_norm(h, cfg.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
+            heads: cfg.num_attention_heads,
+            head_dim: h / cfg.num_attention_heads,
+        })
+    }
+
+    /// `x`: [batch * seq, hidden]; `mask_bias`: [batch, 1, 1, seq], 0 for tokens, a large
+    /// negative number for padding.
+    fn forward(&self, x: &Tensor, batch: usize, seq: usize, mask_bias: &Tensor) -> candle_core::Result<Tensor> {
+        let split = |t: Tensor| -> candle_core::Result<Tensor> {
+            t.reshape((batch, seq, self.heads, self.head_dim))?.transpose(1, 2)?.contiguous()
+        };
+        let q = split(self.query.forward(x)?)?;
+        let k = split(self.key.forward(x)?)?;
+        let v = split(self.value.forward(x)?)?;
+        let scale = 1.0 / (self.head_dim as f64).sqrt();
+        let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask_bias)?;
+        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+        let ctx = probs
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .reshape((batch * seq, self.heads * self.head_dim))?;
+        let x = self.attn_norm.forward(&self.attn_out.forward(&ctx)?.add(x)?)?;
+        let inner = self.intermediate.forward(&x)?.gelu_erf()?;
+        self.out_norm.forward(&self.output.forward(&inner)?.add(&x)?)
+    }
+}
+
+pub struct BertModel {
+    embeddings: Embeddings,
+    layers: Vec<Layer>,
+    pub config: Config,
+    device: Device,
+}
+
+impl BertModel {
+    pub fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+        if cfg.hidden_act != "gelu" {
+            candle_core::bail!("unsupported hidden_act {:?}", cfg.hidden_act);
+        }
+        if cfg.num_attention_heads == 0 || cfg.hidden_size % cfg.num_attention_heads != 0 {
+            candle_core::bail!("hidden_size must be a multiple of num_attention_heads");
+        }
+        let embeddings = Embeddings::load(vb.pp("embeddings"), cfg)?;
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), cfg))
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(BertModel { embeddings, layers, config: cfg.clone(), device: vb.device().clone() })
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Last hidden state [batch, seq, hidden] for `input_ids` [batch, seq] (u32) and
+    /// `attention_mask` [batch, seq] (f32, 1 = token, 0 = padding).
+    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> candle_core::Result<Tensor> {
+        let (batch, seq) = input_ids.dims2()?;
+        let token_types = input_ids.zeros_like()?;
+        let hidden = self.config.hidden_size;
+        let mut x = self.embeddings.forward(input_ids, &token_types)?.reshape((batch * seq, hidden))?;
+        // (1 - mask) * -1e4: padding gets exp(-1e4) = 0 after softmax, as in transformers,
+        // without the f32::MIN that overflows in half precision.
+        let mask_bias = ((attention_mask.to_dtype(DType::F32)? - 1.0)? * 1e4)?
+            .reshape((batch, 1, 1, seq))?
+            .to_dtype(x.dtype())?;
+        for layer in &self.layers {
+            x = layer.forward(&x, batch, seq, &mask_bias)?;
+        }
+        x.reshape((batch, seq, hidden))
+    }
+}
+
+/// Attention-masked mean over tokens then L2 normalisation, as sentence-transformers'
+/// `Pooling(mean)` + `Normalize` do. `hidden`: [batch, seq, dim]; `mask`: [batch, seq] f32.
+pub fn mean_pool_normalize(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+    let hidden = hidden.to_dtype(DType::F32)?;
+    let m = mask.to_dtype(DType::F32)?.unsqueeze(D::Minus1)?;
+    let summed = hidden.broadcast_mul(&m)?.sum(1)?;
+    let counts = m.sum(1)?.clamp(1e-9f32, f32::MAX)?;
+    let mean = summed.broadcast_div(&counts)?;
+    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12f32, f32::MAX)?;
+    mean.broadcast_div(&norm)
+}

@@ -1,0 +1,33 @@
+//! The per-backend model cache: each model is loaded once per backend, on first use.
+
+use crate::error::Result;
+use crate::models::embedder::Embedder;
+use crate::models::manifest::ModelSpec;
+use candle_core::Device;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+struct Entry {
+    name: String,
+    dir: PathBuf,
+    embedder: Arc<Embedder>,
+}
+
+static LOADED: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+/// The embedder for `spec` from `dir`, loading it on first use. The directory is part of the
+/// key so that changing shopml.model_dir never serves weights from another place.
+pub fn embedder(spec: &'static ModelSpec, dir: &Path, device: &Device) -> Result<Arc<Embedder>> {
+    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(e) = loaded.iter().find(|e| e.name == spec.name && e.dir == dir) {
+        return Ok(e.embedder.clone());
+    }
+    let embedder = Arc::new(Embedder::load(spec, dir, device)?);
+    loaded.push(Entry { name: spec.name.clone(), dir: dir.to_path_buf(), embedder: embedder.clone() });
+    Ok(embedder)
+}
+
+/// Whether this backend has the model of this name loaded.
+pub fn is_loaded(name: &str) -> bool {
+    LOADED.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|e| e.name == name)
+}

