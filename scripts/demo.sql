@@ -14,44 +14,45 @@ ALTER TABLE reviews ADD COLUMN id bigserial PRIMARY KEY;
 
 \echo '== embedding every product (title + description) and review with embed_texts, batched'
 \timing on
-ALTER TABLE products ADD COLUMN embedding real[];
+ALTER TABLE products ADD COLUMN embedding vector(384);
 UPDATE products p SET embedding = e.embedding
-FROM (SELECT ids[t.ordinality] AS id, t.embedding
+FROM (SELECT u.id, u.embedding
       FROM (SELECT array_agg(id ORDER BY id) ids, array_agg(title || '. ' || description ORDER BY id) texts FROM products) a,
-           embed_texts(a.texts) t) e
+           unnest(a.ids, embed_texts(a.texts)) u(id, embedding)) e
 WHERE p.id = e.id;
-ALTER TABLE reviews ADD COLUMN embedding real[];
+ALTER TABLE reviews ADD COLUMN embedding vector(384);
 UPDATE reviews r SET embedding = e.embedding
-FROM (SELECT ids[t.ordinality] AS id, t.embedding
+FROM (SELECT u.id, u.embedding
       FROM (SELECT array_agg(id ORDER BY id) ids, array_agg(review ORDER BY id) texts FROM reviews) a,
-           embed_texts(a.texts) t) e
+           unnest(a.ids, embed_texts(a.texts)) u(id, embedding)) e
 WHERE r.id = e.id;
 \timing off
 
--- cosine similarity of unit vectors (the vector type and its <=> operator replace this)
-CREATE FUNCTION similarity(a real[], b real[]) RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT sum(x::float8 * y)::real FROM unnest(a, b) t(x, y) $$;
 
 \echo
 \echo '== semantic search: products for "red shoes"'
-SELECT id, title, round(similarity(embedding, embed_text('red shoes'))::numeric, 3) AS similarity
-FROM products ORDER BY similarity(embedding, embed_text('red shoes')) DESC LIMIT 5;
+SELECT id, title, round((1 - (embedding <=> embed_text('red shoes')))::numeric, 3) AS similarity
+FROM products ORDER BY embedding <=> embed_text('red shoes') LIMIT 5;
 
 \echo '== semantic search: products for "something to keep me warm in winter"'
-SELECT id, title, round(similarity(embedding, embed_text('something to keep me warm in winter'))::numeric, 3) AS similarity
-FROM products ORDER BY 3 DESC LIMIT 5;
+SELECT id, title, round((1 - (embedding <=> embed_text('something to keep me warm in winter')))::numeric, 3) AS similarity
+FROM products ORDER BY embedding <=> embed_text('something to keep me warm in winter') LIMIT 5;
 
 \echo '== semantic search: products for "a present for someone who loves espresso"'
-SELECT id, title, round(similarity(embedding, embed_text('a present for someone who loves espresso'))::numeric, 3) AS similarity
-FROM products ORDER BY 3 DESC LIMIT 5;
+SELECT id, title, round((1 - (embedding <=> embed_text('a present for someone who loves espresso')))::numeric, 3) AS similarity
+FROM products ORDER BY embedding <=> embed_text('a present for someone who loves espresso') LIMIT 5;
+
+\echo '== Chinese input works too (the model is English-first: expect weaker matches): "红色的鞋" (red shoes)'
+SELECT id, title, round((1 - (embedding <=> embed_text('红色的鞋')))::numeric, 3) AS similarity
+FROM products ORDER BY embedding <=> embed_text('红色的鞋') LIMIT 3;
 
 \echo '== semantic search over real reviews: "too salty, would not buy again"'
-SELECT left(review, 90) AS review, score, round(similarity(embedding, embed_text('too salty, would not buy again'))::numeric, 3) AS similarity
-FROM reviews ORDER BY 3 DESC LIMIT 5;
+SELECT left(review, 90) AS review, score, round((1 - (embedding <=> embed_text('too salty, would not buy again')))::numeric, 3) AS similarity
+FROM reviews ORDER BY embedding <=> embed_text('too salty, would not buy again') LIMIT 5;
 
 \echo '== semantic search over real reviews: "my kids love it"'
-SELECT left(review, 90) AS review, score, round(similarity(embedding, embed_text('my kids love it'))::numeric, 3) AS similarity
-FROM reviews ORDER BY 3 DESC LIMIT 5;
+SELECT left(review, 90) AS review, score, round((1 - (embedding <=> embed_text('my kids love it')))::numeric, 3) AS similarity
+FROM reviews ORDER BY embedding <=> embed_text('my kids love it') LIMIT 5;
 
 \echo '== the models this server knows'
 SELECT name, task, dims, source, pg_size_pretty(size_bytes) AS size, installed, loaded FROM shopml.models;

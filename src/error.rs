@@ -16,6 +16,10 @@ pub enum SqlState {
     NumericValueOutOfRange,
     /// 22004 null_value_not_allowed
     NullValueNotAllowed,
+    /// 54000 program_limit_exceeded
+    ProgramLimitExceeded,
+    /// 08P01 protocol_violation
+    ProtocolViolation,
     /// 42704 undefined_object
     UndefinedObject,
     /// 58P01 undefined_file
@@ -97,6 +101,8 @@ mod report {
                     PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
                 }
                 SqlState::NullValueNotAllowed => PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                SqlState::ProgramLimitExceeded => PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+                SqlState::ProtocolViolation => PgSqlErrorCode::ERRCODE_PROTOCOL_VIOLATION,
                 SqlState::UndefinedObject => PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
                 SqlState::UndefinedFile => PgSqlErrorCode::ERRCODE_UNDEFINED_FILE,
                 SqlState::SystemError => PgSqlErrorCode::ERRCODE_SYSTEM_ERROR,

@@ -7,6 +7,8 @@ pub mod error;
 pub mod models;
 
 #[cfg(feature = "pg15")]
+mod types;
+#[cfg(feature = "pg15")]
 mod api;
 #[cfg(feature = "pg15")]
 mod gucs;

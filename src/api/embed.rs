@@ -1,10 +1,15 @@
-//! embed_text / embed_texts: sentence embeddings from SQL.
+//! embed_text / embed_texts: sentence embeddings from SQL, returned as `vector`.
+//! Declared in sql/embed.sql (they return the hand-made vector type).
 
 use crate::error::OrReport;
 use crate::gucs;
 use crate::models::{cache, device, embedder::Embedder, files, manifest};
-use pgrx::prelude::*;
+use crate::types::memory_vector::{pg_finfo, vector_datum};
+use pgrx::fcinfo::pg_getarg;
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use std::sync::Arc;
+
+pg_finfo!(pg_finfo_embed_text, pg_finfo_embed_texts);
 
 const TASK: &str = "embedding";
 
@@ -15,22 +20,29 @@ fn load(model: &str) -> Arc<Embedder> {
     cache::embedder(spec, &dir, &dev).or_report()
 }
 
-/// Embedding of one text (unit norm, the model's dimensions).
-#[pg_extern(immutable, strict, parallel_safe)]
-fn embed_text(input: &str, model: default!(&str, "'all-MiniLM-L6-v2'")) -> Vec<f32> {
-    let embedder = load(model);
-    let mut rows = embedder.embed(&[input], 1, &mut || {}).or_report();
-    rows.pop().unwrap_or_default()
+/// embed_text(input text, model text): the unit-norm embedding of one text. STRICT.
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn embed_text(fcinfo: FunctionCallInfo) -> Datum {
+    let input: String = pg_getarg(fcinfo, 0).unwrap_or_default();
+    let model: String = pg_getarg(fcinfo, 1).unwrap_or_default();
+    let embedder = load(&model);
+    let rows = embedder.embed(&[input.as_str()], 1, &mut || {}).or_report();
+    vector_datum(rows.first().map(Vec::as_slice).unwrap_or(&[]))
 }
 
-/// Embeddings of many texts in batched forward passes; row i is the embedding of inputs[i]
-/// (NULL elements give NULL rows).
-#[pg_extern(immutable, strict, parallel_safe)]
-fn embed_texts(
-    inputs: Vec<Option<String>>,
-    model: default!(&str, "'all-MiniLM-L6-v2'"),
-) -> TableIterator<'static, (name!(ordinality, i32), name!(embedding, Option<Vec<f32>>))> {
-    let embedder = load(model);
+/// embed_texts(inputs text[], model text): element i is the embedding of inputs[i], computed
+/// in batched forward passes of shopml.batch_size texts; NULL elements stay NULL. STRICT.
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn embed_texts(fcinfo: FunctionCallInfo) -> Datum {
+    let inputs: Vec<Option<String>> = pg_getarg(fcinfo, 0).unwrap_or_default();
+    let model: String = pg_getarg(fcinfo, 1).unwrap_or_default();
+    let elem_type = pg_sys::get_element_type(pg_sys::get_fn_expr_rettype((*fcinfo).flinfo));
+    if inputs.is_empty() {
+        return Datum::from(pg_sys::construct_empty_array(elem_type));
+    }
+    let embedder = load(&model);
     let present: Vec<&str> = inputs.iter().flatten().map(String::as_str).collect();
     let mut vectors = embedder
         .embed(&present, gucs::batch_size(), &mut || {
@@ -38,10 +50,31 @@ fn embed_texts(
         })
         .or_report()
         .into_iter();
-    let rows: Vec<_> = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| ((i + 1) as i32, s.as_ref().and_then(|_| vectors.next())))
-        .collect();
-    TableIterator::new(rows)
+    let mut datums = Vec::with_capacity(inputs.len());
+    let mut nulls = Vec::with_capacity(inputs.len());
+    for s in &inputs {
+        match s.as_ref().and_then(|_| vectors.next()) {
+            Some(v) => {
+                datums.push(vector_datum(&v));
+                nulls.push(false);
+            }
+            None => {
+                datums.push(Datum::from(0usize));
+                nulls.push(true);
+            }
+        }
+    }
+    let mut dims = [inputs.len() as i32];
+    let mut lbs = [1i32];
+    Datum::from(pg_sys::construct_md_array(
+        datums.as_mut_ptr(),
+        nulls.as_mut_ptr(),
+        1,
+        dims.as_mut_ptr(),
+        lbs.as_mut_ptr(),
+        elem_type,
+        -1,
+        false,
+        pg_sys::TYPALIGN_INT as std::ffi::c_char,
+    ))
 }

@@ -1,3 +1,6 @@
-//! The SQL surface: thin #[pg_extern] wrappers, one file per feature.
+//! The SQL surface: thin wrappers, one file per feature; hand-written SQL lives in sql/.
 mod embed;
 mod models;
+
+pgrx::extension_sql_file!("../../sql/vector.sql", name = "vector_type", bootstrap);
+pgrx::extension_sql_file!("../../sql/embed.sql", name = "embed", finalize);

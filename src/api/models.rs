@@ -44,16 +44,3 @@ fn model_status() -> TableIterator<
         .collect();
     TableIterator::new(rows)
 }
-
-pgrx::extension_sql!(
-    r#"
--- Everyone may call the functions (as in pgvector); only superusers choose model files.
-GRANT USAGE ON SCHEMA shopml TO PUBLIC;
-CREATE VIEW models AS SELECT * FROM model_status();
-COMMENT ON VIEW models IS 'Every model shopml knows: task, dims, source package, size, sha256 of the weights, installed?, loaded in this backend?';
-COMMENT ON FUNCTION embed_text(text, text) IS 'Sentence embedding of a text (unit norm); NULL gives NULL';
-COMMENT ON FUNCTION embed_texts(text[], text) IS 'Embeddings of many texts in batched forward passes, one row per input in order';
-"#,
-    name = "models_view",
-    requires = [model_status, embed_text, embed_texts]
-);

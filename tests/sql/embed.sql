@@ -3,56 +3,54 @@
 SET search_path = shopml, public;
 
 -- 384 dimensions, unit norm
-SELECT array_length(embed_text('red running shoes'), 1) AS dims,
-       round(sqrt((SELECT sum(x::float8 * x) FROM unnest(embed_text('red running shoes')) x))::numeric, 5) AS norm;
+SELECT vector_dims(embed_text('red running shoes')) AS dims,
+       round(vector_norm(embed_text('red running shoes'))::numeric, 5) AS norm;
 
 -- the explicit default model name gives the same vector
 SELECT embed_text('red running shoes') = embed_text('red running shoes', 'all-MiniLM-L6-v2') AS same;
 
 -- NULL in, NULL out (STRICT)
-SELECT embed_text(NULL) IS NULL AS null_text, embed_text('x', NULL) IS NULL AS null_model;
+SELECT embed_text(NULL) IS NULL AS null_text, embed_text('x', NULL) IS NULL AS null_model,
+       embed_texts(NULL) IS NULL AS null_array;
 
 -- the empty string embeds like sentence-transformers embeds it ([CLS] [SEP])
-SELECT array_length(embed_text(''), 1) AS dims, embed_text('') = embed_text(' ') AS blank_is_empty;
+SELECT vector_dims(embed_text('')) AS dims, embed_text('') = embed_text(' ') AS blank_is_empty;
 
 -- similar texts are closer than unrelated ones
-WITH e AS (SELECT embed_text('red running shoes') a, embed_text('crimson sneakers for jogging') b,
-                  embed_text('organic olive oil') c)
-SELECT (SELECT sum(x::float8 * y) FROM unnest(a, b) t(x, y)) > (SELECT sum(x::float8 * y) FROM unnest(a, c) t(x, y)) AS closer
-FROM e;
+SELECT embed_text('red running shoes') <=> embed_text('crimson sneakers for jogging')
+     < embed_text('red running shoes') <=> embed_text('organic olive oil') AS closer;
 
--- Chinese, emoji and accents work (non-zero, unit-norm vectors)
-SELECT s, array_length(embed_text(s), 1) AS dims,
-       round(sqrt((SELECT sum(x::float8 * x) FROM unnest(embed_text(s)) x))::numeric, 5) AS norm
+-- Chinese, emoji and accents work (unit-norm vectors, distinct from the empty text)
+SELECT s, vector_dims(embed_text(s)) AS dims, round(vector_norm(embed_text(s))::numeric, 5) AS norm,
+       embed_text(s) <> embed_text('') AS not_empty
 FROM unnest(ARRAY['红色连衣裙 夏季新款', 'Love it 😍🎉', 'Crème brûlée']) s;
 
--- embed_texts: one row per input, in order, equal to embed_text within float rounding
+-- embed_texts: element i embeds inputs[i], equal to embed_text within float rounding
 WITH inputs AS (SELECT ARRAY['red shoes', NULL, '', 'a much longer product description of a blue winter jacket', '质量很好'] AS a)
-SELECT t.ordinality, t.embedding IS NULL AS is_null,
-       round((SELECT sum(x::float8 * y) FROM unnest(t.embedding, embed_text(inputs.a[t.ordinality])) u(x, y))::numeric, 6) AS cos_to_single
-FROM inputs, embed_texts(inputs.a) t ORDER BY t.ordinality;
-
-SELECT count(*) FROM embed_texts(ARRAY[]::text[]);
+SELECT t.i, t.e IS NULL AS is_null, round((1 - (t.e <=> embed_text(inputs.a[t.i])))::numeric, 6) AS cos_to_single
+FROM inputs, unnest(embed_texts(inputs.a)) WITH ORDINALITY t(e, i) ORDER BY t.i;
+SELECT embed_texts(ARRAY[]::text[]) AS empty, pg_typeof(embed_texts(ARRAY['x'])) AS type;
 
 -- batch size does not change results
 SET shopml.batch_size = 2;
-SELECT bool_and(abs((SELECT sum(x::float8 * y) FROM unnest(t.embedding, embed_text(s)) u(x, y)) - 1) < 1e-5) AS same
-FROM unnest(ARRAY['one', 'two words', 'three words here', 'four words are here now', 'five']) WITH ORDINALITY s(s, i)
-JOIN embed_texts(ARRAY['one', 'two words', 'three words here', 'four words are here now', 'five']) t ON t.ordinality = i;
+SELECT bool_and(1 - (e <=> embed_text(s)) > 0.99999) AS same
+FROM unnest(ARRAY['one', 'two words', 'three words here', 'four words are here now', 'five'],
+            embed_texts(ARRAY['one', 'two words', 'three words here', 'four words are here now', 'five'])) t(s, e);
 RESET shopml.batch_size;
 
--- immutable, strict, parallel safe: usable in a generated column
-CREATE TABLE products (id int PRIMARY KEY, title text, emb real[] GENERATED ALWAYS AS (shopml.embed_text(title)) STORED);
+-- immutable, strict, parallel safe: usable in a generated column and an expression index
+CREATE TABLE products (id int PRIMARY KEY, title text, emb vector(384) GENERATED ALWAYS AS (shopml.embed_text(title)) STORED);
 INSERT INTO products (id, title) VALUES (1, 'red running shoes'), (2, 'olive oil'), (3, NULL);
-SELECT id, array_length(emb, 1) AS dims FROM products ORDER BY id;
-SELECT proname, provolatile, proisstrict, proparallel FROM pg_proc
+SELECT id, vector_dims(emb) AS dims FROM products ORDER BY id;
+SELECT id FROM products ORDER BY emb <=> embed_text('sneakers') LIMIT 1;
+SELECT proname, provolatile, proisstrict, proparallel, prorettype::regtype FROM pg_proc
 WHERE proname IN ('embed_text', 'embed_texts', 'model_status') ORDER BY proname;
 DROP TABLE products;
 
 -- bad input
 SELECT embed_text('x', 'no-such-model');
 SELECT embed_text('x', '');
-SELECT * FROM embed_texts(ARRAY['x'], 'bert-base-uncased');
+SELECT embed_texts(ARRAY['x'], 'bert-base-uncased');
 SET shopml.batch_size = 0;
 SET shopml.device = 'tpu';
 SET shopml.device = 'cuda';

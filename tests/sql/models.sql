@@ -8,7 +8,7 @@ FROM models;
 
 -- loaded only after first use in this backend
 SELECT loaded FROM models WHERE name = 'all-MiniLM-L6-v2';
-SELECT array_length(embed_text('warm up'), 1);
+SELECT vector_dims(embed_text('warm up'));
 SELECT loaded FROM models WHERE name = 'all-MiniLM-L6-v2';
 
 -- a directory without the files
@@ -19,12 +19,12 @@ SELECT embed_text('x');
 SET shopml.model_dir = '/tmp/shopml-regress/models-corrupt';
 SELECT embed_text('x');
 RESET shopml.model_dir;
-SELECT array_length(embed_text('back to the installed model'), 1);
+SELECT vector_dims(embed_text('back to the installed model'));
 
 -- only a superuser chooses where weights come from
 CREATE ROLE shopml_regress_user;
 SET ROLE shopml_regress_user;
 SET shopml.model_dir = '/tmp';
-SELECT array_length(shopml.embed_text('ordinary users can embed'), 1);
+SELECT shopml.vector_dims(shopml.embed_text('ordinary users can embed'));
 RESET ROLE;
 DROP ROLE shopml_regress_user;

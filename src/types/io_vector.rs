@@ -1,0 +1,105 @@
+//! Text and binary I/O of `vector` and its typmod. Binary form = pgvector's wire layout:
+//! int16 dimensions, int16 unused, float4 x dimensions, network byte order.
+
+use super::memory_vector::{arg_i32, arg_vector, checked_vector_datum, pg_finfo};
+use crate::core::vector as v;
+use crate::error::{Error, OrReport, SqlState};
+use pgrx::pg_sys;
+use std::ffi::{c_char, CStr};
+
+pg_finfo!(
+    pg_finfo_vector_in,
+    pg_finfo_vector_out,
+    pg_finfo_vector_typmod_in,
+    pg_finfo_vector_typmod_out,
+    pg_finfo_vector_recv,
+    pg_finfo_vector_send,
+);
+
+/// A palloc'd C string copy of `s`.
+fn cstring_datum(s: &str) -> pg_sys::Datum {
+    // SAFETY: palloc returns len + 1 writable bytes or raises ERROR.
+    unsafe {
+        let p = pg_sys::palloc(s.len() + 1) as *mut u8;
+        std::ptr::copy_nonoverlapping(s.as_ptr(), p, s.len());
+        *p.add(s.len()) = 0;
+        pg_sys::Datum::from(p)
+    }
+}
+
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn vector_in(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let input = CStr::from_ptr(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<c_char>());
+    let typmod = arg_i32(fcinfo, 2);
+    let text = input.to_str().map_err(|_| Error::new(SqlState::InvalidTextRepresentation, "invalid input syntax for type vector")).or_report();
+    let values = v::parse_text(text, typmod).or_report();
+    super::memory_vector::vector_datum(&values)
+}
+
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn vector_out(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    cstring_datum(&v::format_text(arg_vector(fcinfo, 0).as_slice()))
+}
+
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn vector_typmod_in(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let arr = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::ArrayType>();
+    let mut n = 0;
+    let mods = pg_sys::ArrayGetIntegerTypmods(arr, &mut n);
+    let mods = std::slice::from_raw_parts(mods, n.max(0) as usize);
+    pg_sys::Datum::from(v::typmod_in(mods).or_report())
+}
+
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn vector_typmod_out(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let typmod = arg_i32(fcinfo, 0);
+    cstring_datum(&if typmod != -1 { format!("({typmod})") } else { String::new() })
+}
+
+/// Reads `N` bytes at the cursor of a StringInfo, as pq_getmsgbytes does.
+unsafe fn take<const N: usize>(buf: &mut pg_sys::StringInfoData) -> [u8; N] {
+    if buf.cursor < 0 || buf.len - buf.cursor < N as i32 {
+        Error::new(SqlState::ProtocolViolation, "insufficient data left in message").report();
+    }
+    let mut out = [0u8; N];
+    std::ptr::copy_nonoverlapping(buf.data.add(buf.cursor as usize) as *const u8, out.as_mut_ptr(), N);
+    buf.cursor += N as i32;
+    out
+}
+
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn vector_recv(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let buf = &mut *pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
+    let typmod = arg_i32(fcinfo, 2);
+    let dim = i16::from_be_bytes(take::<2>(buf));
+    let unused = i16::from_be_bytes(take::<2>(buf));
+    v::check_dim(dim.max(0) as usize).or_report();
+    v::check_expected_dim(typmod, dim as usize).or_report();
+    if unused != 0 {
+        Error::data(format!("expected unused to be 0, not {unused}")).report();
+    }
+    let values: Vec<f32> = (0..dim).map(|_| f32::from_be_bytes(take::<4>(buf))).collect();
+    checked_vector_datum(&values, typmod)
+}
+
+#[pgrx::pg_guard]
+#[no_mangle]
+pub unsafe extern "C-unwind" fn vector_send(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let vec = arg_vector(fcinfo, 0);
+    let mut bytes = Vec::with_capacity(4 + vec.dim() * 4);
+    bytes.extend_from_slice(&(vec.dim() as i16).to_be_bytes());
+    bytes.extend_from_slice(&0i16.to_be_bytes());
+    for x in vec.as_slice() {
+        bytes.extend_from_slice(&x.to_be_bytes());
+    }
+    let size = pg_sys::VARHDRSZ + bytes.len();
+    let p = pg_sys::palloc(size) as *mut u8;
+    pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
+    std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.add(pg_sys::VARHDRSZ), bytes.len());
+    pg_sys::Datum::from(p)
+}

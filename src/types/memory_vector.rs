@@ -1,0 +1,98 @@
+//! The on-disk and in-memory layout of `vector`, identical to pgvector's: a varlena header,
+//! int16 dimensions, int16 unused (0), then float4 x dimensions. Plus the few fmgr helpers the
+//! C-ABI SQL functions of src/types share.
+
+use crate::error::{Error, OrReport};
+use pgrx::pg_sys;
+use std::ffi::c_void;
+
+const HEADER: usize = pg_sys::VARHDRSZ + 4;
+
+/// Declares the `pg_finfo_*` records Postgres looks up for version-1 C functions.
+macro_rules! pg_finfo {
+    ($($name:ident),* $(,)?) => {$(
+        #[no_mangle]
+        pub extern "C" fn $name() -> &'static pgrx::pg_sys::Pg_finfo_record {
+            static V1: pgrx::pg_sys::Pg_finfo_record = pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+            &V1
+        }
+    )*};
+}
+pub(crate) use pg_finfo;
+
+/// A detoasted `vector` argument. Detoasting happens once, here; the slice borrows memory that
+/// lives until the end of the call.
+pub struct VectorArg {
+    data: *const f32,
+    dim: usize,
+}
+
+impl VectorArg {
+    pub fn as_slice(&self) -> &[f32] {
+        // SAFETY: `data` points at `dim` float4s of a detoasted, 4-byte aligned datum.
+        unsafe { std::slice::from_raw_parts(self.data, self.dim) }
+    }
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+}
+
+/// Argument `n` of `fcinfo` as a vector. The caller's SQL declaration is STRICT.
+///
+/// # Safety
+/// Argument `n` must be a non-null `vector` datum.
+pub unsafe fn arg_vector(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> VectorArg {
+    let raw = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n);
+    vector_from_datum(raw)
+}
+
+/// # Safety
+/// `datum` must be a non-null `vector` datum.
+pub unsafe fn vector_from_datum(datum: pg_sys::Datum) -> VectorArg {
+    let p = pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) as *const u8;
+    let len = pgrx::varlena::varsize_any(p.cast());
+    let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
+    if dim < 1 || len < HEADER + dim as usize * 4 {
+        Error::new(crate::error::SqlState::DataCorrupted, format!("corrupt vector datum of {len} bytes with {dim} dimensions"))
+            .report();
+    }
+    VectorArg { data: p.add(HEADER) as *const f32, dim: dim as usize }
+}
+
+/// A new palloc'd vector datum holding `values` (already validated).
+pub fn vector_datum(values: &[f32]) -> pg_sys::Datum {
+    let size = HEADER + values.len() * 4;
+    // SAFETY: palloc0 returns `size` zeroed bytes (or raises ERROR); we write inside them.
+    unsafe {
+        let p = pg_sys::palloc0(size) as *mut u8;
+        pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
+        std::ptr::write(p.add(pg_sys::VARHDRSZ) as *mut i16, values.len() as i16);
+        std::ptr::copy_nonoverlapping(values.as_ptr(), p.add(HEADER) as *mut f32, values.len());
+        pg_sys::Datum::from(p as *mut c_void)
+    }
+}
+
+/// Validates `values` as a vector of typmod `typmod` and returns it as a datum.
+pub fn checked_vector_datum(values: &[f32], typmod: i32) -> pg_sys::Datum {
+    use crate::core::vector as v;
+    v::check_dim(values.len()).or_report();
+    v::check_expected_dim(typmod, values.len()).or_report();
+    for x in values {
+        v::check_element(*x).or_report();
+    }
+    vector_datum(values)
+}
+
+/// # Safety
+/// Argument `n` must exist and be an int4.
+pub unsafe fn arg_i32(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> i32 {
+    pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n).value() as i32
+}
+
+pub fn f64_datum(x: f64) -> pg_sys::Datum {
+    pg_sys::Datum::from(x.to_bits())
+}
+
+pub fn bool_datum(b: bool) -> pg_sys::Datum {
+    pg_sys::Datum::from(b)
+}

@@ -1,0 +1,8 @@
+//! The `vector` type: memory layout, text/binary I/O, typmod, operators, casts, aggregates.
+//! These are version-1 C functions declared by hand in sql/vector.sql, pgvector-style, so that
+//! the SQL (type, operators, opclasses) is exactly what pgvector users know.
+pub mod aggregates_vector;
+pub mod casts;
+pub mod io_vector;
+pub mod memory_vector;
+pub mod operators_vector;

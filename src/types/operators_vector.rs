@@ -1,0 +1,128 @@
+//! Distances, arithmetic, comparisons and functions of `vector`. Each entry point reads its
+//! arguments, checks dimensions, calls a kernel of src/core, and returns.
+
+use super::memory_vector::{arg_i32, arg_vector, bool_datum, f64_datum, pg_finfo, vector_datum};
+use crate::core::distance as d;
+use crate::core::vector as v;
+use crate::error::OrReport;
+
+use pgrx::pg_sys::{Datum, FunctionCallInfo};
+use std::cmp::Ordering;
+
+pg_finfo!(
+    pg_finfo_l2_distance,
+    pg_finfo_vector_l2_squared_distance,
+    pg_finfo_inner_product,
+    pg_finfo_vector_negative_inner_product,
+    pg_finfo_cosine_distance,
+    pg_finfo_l1_distance,
+    pg_finfo_vector_dims,
+    pg_finfo_vector_norm,
+    pg_finfo_l2_normalize,
+    pg_finfo_subvector,
+    pg_finfo_vector_add,
+    pg_finfo_vector_sub,
+    pg_finfo_vector_mul,
+    pg_finfo_vector_lt,
+    pg_finfo_vector_le,
+    pg_finfo_vector_eq,
+    pg_finfo_vector_ne,
+    pg_finfo_vector_ge,
+    pg_finfo_vector_gt,
+    pg_finfo_vector_cmp,
+);
+
+/// Both vector arguments, with equal dimensions.
+unsafe fn two(fcinfo: FunctionCallInfo) -> (super::memory_vector::VectorArg, super::memory_vector::VectorArg) {
+    let a = arg_vector(fcinfo, 0);
+    let b = arg_vector(fcinfo, 1);
+    v::check_same_dims(a.dim(), b.dim()).or_report();
+    (a, b)
+}
+
+macro_rules! sql_fn {
+    ($name:ident, |$fcinfo:ident| $body:expr) => {
+        #[pgrx::pg_guard]
+        #[no_mangle]
+        pub unsafe extern "C-unwind" fn $name(fcinfo: FunctionCallInfo) -> Datum {
+            // A closure keeps the caller's `fcinfo` name hygienic through #[pg_guard].
+            (|$fcinfo: FunctionCallInfo| $body)(fcinfo)
+        }
+    };
+}
+
+sql_fn!(l2_distance, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    f64_datum((d::l2_squared(a.as_slice(), b.as_slice()) as f64).sqrt())
+});
+
+sql_fn!(vector_l2_squared_distance, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    f64_datum(d::l2_squared(a.as_slice(), b.as_slice()) as f64)
+});
+
+sql_fn!(inner_product, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    f64_datum(d::dot(a.as_slice(), b.as_slice()) as f64)
+});
+
+sql_fn!(vector_negative_inner_product, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    f64_datum(-(d::dot(a.as_slice(), b.as_slice()) as f64))
+});
+
+sql_fn!(cosine_distance, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    let (dot, na, nb) = d::cosine_parts(a.as_slice(), b.as_slice());
+    // A zero vector has no direction: NaN, as in pgvector.
+    let sim = dot as f64 / ((na as f64) * (nb as f64)).sqrt();
+    f64_datum(if sim.is_nan() { f64::NAN } else { 1.0 - sim.clamp(-1.0, 1.0) })
+});
+
+sql_fn!(l1_distance, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    f64_datum(d::l1(a.as_slice(), b.as_slice()) as f64)
+});
+
+sql_fn!(vector_dims, |fcinfo| Datum::from(arg_vector(fcinfo, 0).dim() as i32));
+
+sql_fn!(vector_norm, |fcinfo| {
+    let a = arg_vector(fcinfo, 0);
+    f64_datum(a.as_slice().iter().map(|x| (*x as f64) * (*x as f64)).sum::<f64>().sqrt())
+});
+
+sql_fn!(l2_normalize, |fcinfo| vector_datum(&v::l2_normalize(arg_vector(fcinfo, 0).as_slice())));
+
+sql_fn!(subvector, |fcinfo| {
+    let a = arg_vector(fcinfo, 0);
+    vector_datum(&v::subvector(a.as_slice(), arg_i32(fcinfo, 1), arg_i32(fcinfo, 2)).or_report())
+});
+
+sql_fn!(vector_add, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    vector_datum(&v::elementwise(a.as_slice(), b.as_slice(), |x, y| x + y).or_report())
+});
+
+sql_fn!(vector_sub, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    vector_datum(&v::elementwise(a.as_slice(), b.as_slice(), |x, y| x - y).or_report())
+});
+
+sql_fn!(vector_mul, |fcinfo| {
+    let (a, b) = two(fcinfo);
+    vector_datum(&v::multiply(a.as_slice(), b.as_slice()).or_report())
+});
+
+/// Comparison of two vectors of any dimensions (btree order).
+unsafe fn cmp(fcinfo: FunctionCallInfo) -> Ordering {
+    v::compare(arg_vector(fcinfo, 0).as_slice(), arg_vector(fcinfo, 1).as_slice())
+}
+
+sql_fn!(vector_lt, |fcinfo| bool_datum(cmp(fcinfo) == Ordering::Less));
+sql_fn!(vector_le, |fcinfo| bool_datum(cmp(fcinfo) != Ordering::Greater));
+sql_fn!(vector_eq, |fcinfo| bool_datum(cmp(fcinfo) == Ordering::Equal));
+sql_fn!(vector_ne, |fcinfo| bool_datum(cmp(fcinfo) != Ordering::Equal));
+sql_fn!(vector_ge, |fcinfo| bool_datum(cmp(fcinfo) != Ordering::Less));
+sql_fn!(vector_gt, |fcinfo| bool_datum(cmp(fcinfo) == Ordering::Greater));
+sql_fn!(vector_cmp, |fcinfo| Datum::from(cmp(fcinfo) as i32));
+

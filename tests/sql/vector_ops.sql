@@ -1,0 +1,97 @@
+-- vector operators, functions, casts and aggregates, with their bad inputs.
+SET search_path = shopml, public;
+
+-- distances
+SELECT '[1,2,3]'::vector <-> '[4,6,3]' AS l2, '[1,2,3]'::vector <#> '[4,5,6]' AS neg_ip,
+       '[1,0]'::vector <=> '[0,1]' AS cos_orth, '[1,1]'::vector <=> '[2,2]' AS cos_same,
+       '[1,2]'::vector <=> '[-1,-2]' AS cos_opposite, '[1,2,3]'::vector <+> '[4,0,3]' AS l1;
+SELECT l2_distance('[0,0]', '[3,4]'), inner_product('[1,2,3]', '[4,5,6]'),
+       cosine_distance('[1,2]', '[2,4]'), l1_distance('[1,2]', '[0,0]'),
+       vector_l2_squared_distance('[0,0]', '[3,4]');
+-- a zero vector has no direction: cosine distance is NaN, as in pgvector
+SELECT '[0,0]'::vector <=> '[1,1]' AS cos_zero;
+-- 1536 dimensions (toasted, SIMD with tail): compare with a plain SQL computation
+WITH v AS (SELECT array_agg(sin(i)::real) a, array_agg(cos(i * 0.5)::real) b FROM generate_series(1, 1537) i)
+SELECT round((a::vector <-> b::vector)::numeric, 3) = round(sqrt((SELECT sum((x - y)::float8 ^ 2) FROM unnest(a, b) t(x, y)))::numeric, 3) AS l2_ok,
+       round((a::vector <#> b::vector)::numeric, 3) = round(-(SELECT sum(x::float8 * y) FROM unnest(a, b) t(x, y))::numeric, 3) AS ip_ok
+FROM v;
+
+-- functions
+SELECT vector_dims('[1,2,3]'), vector_norm('[3,4]'), l2_normalize('[3,4]'), l2_normalize('[0,0]'),
+       subvector('[1,2,3,4,5]', 2, 3), subvector('[1,2,3]', 0, 2), subvector('[1,2,3]', 3, 10);
+
+-- arithmetic
+SELECT '[1,2,3]'::vector + '[4,5,6]' AS add, '[1,2,3]'::vector - '[4,5,6]' AS sub, '[1,2,3]'::vector * '[4,5,6]' AS mul;
+
+-- comparisons, ORDER BY, DISTINCT, btree index
+SELECT '[1,2]'::vector < '[1,3]' AS lt, '[1,2]'::vector <= '[1,2]' AS le, '[1,2]'::vector = '[1,2]' AS eq,
+       '[1,2]'::vector <> '[1,2,0]' AS ne, '[2]'::vector > '[1,9]' AS gt, '[1,2]'::vector >= '[1]' AS ge,
+       vector_cmp('[1,2]', '[1,2]') AS cmp;
+SELECT DISTINCT v FROM (VALUES ('[2,1]'::vector), ('[1,2]'), ('[1,2]'), ('[1]'), ('[1,2,0]')) t(v) ORDER BY v;
+CREATE TABLE bt (v vector);
+INSERT INTO bt SELECT ARRAY[i % 10, i / 10]::vector FROM generate_series(0, 999) i;
+CREATE INDEX ON bt (v);
+SET enable_seqscan = off;
+SELECT v FROM bt WHERE v = '[3,7]';
+RESET enable_seqscan;
+DROP TABLE bt;
+
+-- nearest neighbours by each distance
+CREATE TABLE items (id int, embedding vector(3));
+INSERT INTO items VALUES (1, '[1,1,1]'), (2, '[2,2,2]'), (3, '[1,1,2]'), (4, '[-1,0,0]'), (5, NULL);
+SELECT id FROM items ORDER BY embedding <-> '[1,1,1.5]' LIMIT 3;
+SELECT id FROM items ORDER BY embedding <=> '[1,1,1]' LIMIT 3;
+SELECT id FROM items ORDER BY embedding <#> '[1,1,1]' LIMIT 3;
+SELECT id FROM items ORDER BY embedding <+> '[0,0,0]' LIMIT 3;
+
+-- aggregates (NULLs skipped; empty input gives NULL)
+SELECT avg(embedding), sum(embedding) FROM items;
+SELECT avg(embedding), sum(embedding) FROM items WHERE false;
+-- parallel aggregation gives the same answer
+CREATE TABLE big AS SELECT ARRAY[i % 7, i % 11, 1]::vector(3) v FROM generate_series(1, 200000) i;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT avg(v), sum(v) FROM big;
+SELECT avg(v), sum(v) FROM big;
+RESET ALL;
+SET search_path = shopml, public;
+DROP TABLE big;
+
+-- casts
+SELECT ARRAY[1,2,3]::vector, ARRAY[1.5,2.5]::real[]::vector, ARRAY[1.25,2]::float8[]::vector,
+       ARRAY[1.5,2.25]::numeric[]::vector, '[1,2.5]'::vector::real[];
+SELECT ARRAY[1,2,3]::vector(3), ('[1,2,3]'::vector)::vector(3);
+INSERT INTO items (id, embedding) VALUES (6, ARRAY[1,2,3]), (7, ARRAY[0.5,0.25,1]::real[]);
+SELECT id, embedding FROM items WHERE id > 5;
+DROP TABLE items;
+
+-- bad input
+SELECT '[1,2]'::vector <-> '[1,2,3]';
+SELECT '[1,2]'::vector <=> '[1,2,3]';
+SELECT '[1,2]'::vector <#> '[1,2,3]';
+SELECT '[1,2]'::vector <+> '[1,2,3]';
+SELECT '[1,2]'::vector + '[1,2,3]';
+SELECT '[3e38]'::vector + '[3e38]';
+SELECT '[-3e38]'::vector - '[3e38]';
+SELECT '[1e30]'::vector * '[1e30]';
+SELECT '[1e-30]'::vector * '[1e-30]';
+SELECT subvector('[1,2,3]', 1, 0);
+SELECT subvector('[1,2,3]', 4, 1);
+SELECT ARRAY[[1,2],[3,4]]::vector;
+SELECT ARRAY[1,NULL,3]::vector;
+SELECT ARRAY[]::integer[]::vector;
+SELECT ARRAY['NaN']::float8[]::vector;
+SELECT ARRAY[1e300]::float8[]::vector;
+SELECT ARRAY[1,2]::vector(3);
+SELECT avg(v) FROM (VALUES ('[1,2]'::vector), ('[1,2,3]')) t(v);
+SELECT sum(v) FROM (VALUES ('[1,2]'::vector), ('[1,2,3]')) t(v);
+SELECT ('[1,2,3]'::vector)::vector(2);
+
+-- the SQLSTATE of each class of bad input
+CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS
+$$ BEGIN EXECUTE q; RETURN 'ok'; EXCEPTION WHEN others THEN RETURN SQLSTATE; END $$;
+SELECT q, pg_temp.sqlstate_of(q) FROM unnest(ARRAY[
+  $q$SELECT '[1,2]'::vector <-> '[1,2,3]'$q$, $q$SELECT '[3e38]'::vector + '[3e38]'$q$,
+  $q$SELECT '[1e-30]'::vector * '[1e-30]'$q$, $q$SELECT subvector('[1,2,3]', 1, 0)$q$,
+  $q$SELECT ARRAY[[1,2],[3,4]]::vector$q$, $q$SELECT ARRAY[1,NULL,3]::vector$q$,
+  $q$SELECT ARRAY['NaN']::float8[]::vector$q$, $q$SELECT ('[1,2,3]'::vector)::vector(2)$q$]) q;
