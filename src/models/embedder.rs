@@ -167,3 +167,26 @@ mod tests {
         assert_eq!(e.tokenize(&[long.as_str(), ""]).unwrap().iter().map(Vec::len).collect::<Vec<_>>(), vec![256, 2]);
     }
 }
+
+#[cfg(test)]
+mod speed {
+    /// `cargo test --no-default-features --lib embed_speed -- --ignored --nocapture`: rows/s on
+    /// real reviews (needs `make data`), for profiling outside Postgres.
+    #[test]
+    #[ignore]
+    fn embed_speed() {
+        use super::*;
+        let spec = crate::models::manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
+        let dir = std::path::PathBuf::from("/usr/share/postgresql/15/shopml/models/all-MiniLM-L6-v2");
+        let e = Embedder::load(spec, &dir, &Device::Cpu).unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fine_foods_reviews.csv")).unwrap();
+        let reviews: Vec<&str> = text.lines().skip(1).take(256).collect();
+        let tokens: usize = e.tokenize(&reviews).unwrap().iter().map(Vec::len).sum();
+        for batch in [1usize, 8, 32] {
+            let t = std::time::Instant::now();
+            e.embed(&reviews, batch, &mut || {}).unwrap();
+            let s = t.elapsed().as_secs_f64();
+            eprintln!("batch {batch}: {:.1} rows/s, {:.0} tokens/s", reviews.len() as f64 / s, tokens as f64 / s);
+        }
+    }
+}

@@ -49,7 +49,15 @@ pub unsafe fn arg_vector(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> VectorAr
 /// # Safety
 /// `datum` must be a non-null `vector` datum.
 pub unsafe fn vector_from_datum(datum: pg_sys::Datum) -> VectorArg {
-    let p = pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) as *const u8;
+    let raw = datum.cast_mut_ptr::<pg_sys::varlena>();
+    // A plain 4-byte-header varlena (first byte's two low bits 00 on little-endian; the only
+    // kind a row holds for vectors of > 126 bytes that TOAST left alone) needs no detoasting:
+    // skip the call, and pgrx's FFI guard around it, on the hot path of every distance.
+    #[cfg(target_endian = "little")]
+    let plain = *(raw as *const u8) & 0x03 == 0;
+    #[cfg(not(target_endian = "little"))]
+    let plain = false;
+    let p = if plain { raw as *const u8 } else { pg_sys::pg_detoast_datum(raw) as *const u8 };
     let len = pgrx::varlena::varsize_any(p.cast());
     let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
     if dim < 1 || len < HEADER + dim as usize * 4 {
