@@ -20,6 +20,33 @@ fn load(model: &str) -> Arc<Embedder> {
     cache::embedder(spec, &dir, &dev).or_report()
 }
 
+/// NOTICEs with percent and ETA for long embed_texts calls: at most one per 10% of the texts,
+/// and none for calls that finish within a few seconds.
+struct Progress {
+    start: std::time::Instant,
+    next_percent: usize,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress { start: std::time::Instant::now(), next_percent: 10 }
+    }
+
+    fn report(&mut self, done: usize, total: usize) {
+        if total == 0 || done == 0 {
+            return;
+        }
+        let percent = done * 100 / total;
+        let elapsed = self.start.elapsed().as_secs_f64();
+        if percent < self.next_percent || elapsed < 3.0 {
+            return;
+        }
+        self.next_percent = (percent / 10 + 1) * 10;
+        let eta = elapsed * (total - done) as f64 / done as f64;
+        pgrx::notice!("embed_texts: {percent}% ({done} of {total} texts), {elapsed:.0} s so far, about {eta:.0} s left");
+    }
+}
+
 /// embed_text(input text, model text): the unit-norm embedding of one text. STRICT.
 #[pgrx::pg_guard]
 #[no_mangle]
@@ -27,7 +54,7 @@ pub unsafe extern "C-unwind" fn embed_text(fcinfo: FunctionCallInfo) -> Datum {
     let input: String = pg_getarg(fcinfo, 0).unwrap_or_default();
     let model: String = pg_getarg(fcinfo, 1).unwrap_or_default();
     let embedder = load(&model);
-    let rows = embedder.embed(&[input.as_str()], 1, &mut || {}).or_report();
+    let rows = embedder.embed(&[input.as_str()], 1, &mut |_, _| {}).or_report();
     vector_datum(rows.first().map(Vec::as_slice).unwrap_or(&[]))
 }
 
@@ -44,9 +71,11 @@ pub unsafe extern "C-unwind" fn embed_texts(fcinfo: FunctionCallInfo) -> Datum {
     }
     let embedder = load(&model);
     let present: Vec<&str> = inputs.iter().flatten().map(String::as_str).collect();
+    let mut progress = Progress::new();
     let mut vectors = embedder
-        .embed(&present, gucs::batch_size(), &mut || {
+        .embed(&present, gucs::batch_size(), &mut |done, total| {
             pgrx::check_for_interrupts!();
+            progress.report(done, total);
         })
         .or_report()
         .into_iter();

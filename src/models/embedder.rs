@@ -68,15 +68,22 @@ impl Embedder {
     }
 
     /// Unit-norm embeddings of `texts`, in order. Texts are sorted by length and run in batches
-    /// of `batch_size` so that padding stays small; `between_batches` runs before each batch
-    /// (the SQL layer checks for query cancellation there).
-    pub fn embed(&self, texts: &[&str], batch_size: usize, between_batches: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>> {
+    /// of `batch_size` so that padding stays small; `between_batches(done, total)` runs before
+    /// each batch (the SQL layer checks for cancellation and reports progress there).
+    pub fn embed(
+        &self,
+        texts: &[&str],
+        batch_size: usize,
+        between_batches: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<Vec<f32>>> {
         let ids = self.tokenize(texts)?;
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| ids[i].len());
         let mut out = vec![Vec::new(); ids.len()];
+        let mut done = 0;
         for chunk in order.chunks(batch_size.max(1)) {
-            between_batches();
+            between_batches(done, ids.len());
+            done += chunk.len();
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
             for (row, &i) in self.forward_padded(&batch)?.into_iter().zip(chunk) {
                 out[i] = row;
@@ -151,10 +158,10 @@ mod tests {
         let refs = reference();
         assert!(refs.len() >= 30, "only {} reference rows parsed", refs.len());
         let texts: Vec<&str> = refs.iter().map(|(s, _)| s.as_str()).collect();
-        let batched = e.embed(&texts, 8, &mut || {}).unwrap();
+        let batched = e.embed(&texts, 8, &mut |_, _| {}).unwrap();
         for ((s, want), got) in refs.iter().zip(&batched) {
             assert!(cosine(want, got) >= 0.9999, "batched {s:?}: {}", cosine(want, got));
-            let single = e.embed(&[s.as_str()], 1, &mut || {}).unwrap();
+            let single = e.embed(&[s.as_str()], 1, &mut |_, _| {}).unwrap();
             assert!(cosine(want, &single[0]) >= 0.9999, "single {s:?}");
         }
     }
@@ -184,7 +191,7 @@ mod speed {
         let tokens: usize = e.tokenize(&reviews).unwrap().iter().map(Vec::len).sum();
         for batch in [1usize, 8, 32] {
             let t = std::time::Instant::now();
-            e.embed(&reviews, batch, &mut || {}).unwrap();
+            e.embed(&reviews, batch, &mut |_, _| {}).unwrap();
             let s = t.elapsed().as_secs_f64();
             eprintln!("batch {batch}: {:.1} rows/s, {:.0} tokens/s", reviews.len() as f64 / s, tokens as f64 / s);
         }

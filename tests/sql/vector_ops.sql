@@ -16,6 +16,16 @@ SELECT round((a::vector <-> b::vector)::numeric, 3) = round(sqrt((SELECT sum((x 
        round((a::vector <#> b::vector)::numeric, 3) = round(-(SELECT sum(x::float8 * y) FROM unnest(a, b) t(x, y))::numeric, 3) AS ip_ok
 FROM v;
 
+-- TOAST: 2000-dimension vectors (8 KB) are stored out of line; 100 dimensions stay inline
+CREATE TABLE toasty (small vector(100), large vector(2000));
+INSERT INTO toasty SELECT array_fill(i, ARRAY[100]), (SELECT array_agg(random()) FROM generate_series(1, 2000) WHERE i > 0)
+FROM generate_series(1, 20) i;
+SELECT pg_relation_size(reltoastrelid) > 0 AS large_toasted FROM pg_class WHERE relname = 'toasty';
+SELECT min(pg_column_size(small)) AS small_bytes, sum(vector_dims(large)) AS dims,
+       bool_and(large <-> large = 0 AND vector_norm(large) > 0) AS detoasted_ok
+FROM toasty;
+DROP TABLE toasty;
+
 -- functions
 SELECT vector_dims('[1,2,3]'), vector_norm('[3,4]'), l2_normalize('[3,4]'), l2_normalize('[0,0]'),
        subvector('[1,2,3,4,5]', 2, 3), subvector('[1,2,3]', 0, 2), subvector('[1,2,3]', 3, 10);
