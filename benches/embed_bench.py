@@ -11,6 +11,7 @@ import time
 
 import psycopg
 
+BATCHES = (1, 8, 32, 64)
 CONN = "host=/tmp/shopml-ebench port=54332 user=postgres dbname=postgres"
 
 
@@ -20,6 +21,22 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def chart(results):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    xs = ["embed_text\n(row by row)"] + [f"embed_texts\nbatch {b}" for b in BATCHES]
+    ys = [results["embed_text_rows_per_s"]] + [results[f"embed_texts_batch{b}_rows_per_s"] for b in BATCHES]
+    ax.bar(xs, ys, color=["#888"] + ["#3a7"] * len(BATCHES))
+    ax.set_ylabel("real reviews per second (higher is better)")
+    ax.set_title(f"all-MiniLM-L6-v2 in SQL, 2 CPU cores, {int(results['rows'])} reviews")
+    fig.tight_layout()
+    fig.savefig("docs/embed_speed.png", dpi=110)
 
 
 def main():
@@ -51,18 +68,21 @@ def main():
         t = time.perf_counter()
         c.execute("SELECT count(shopml.embed_text(review)) FROM r").fetchone()
         single = time.perf_counter() - t
-        t = time.perf_counter()
-        c.execute("SET shopml.batch_size = 32")
-        c.execute("SELECT cardinality(shopml.embed_texts(array_agg(review))) FROM r").fetchone()
-        batched = time.perf_counter() - t
         results["rows"] = len(reviews)
         results["embed_text_rows_per_s"] = len(reviews) / single
-        results["embed_texts_b32_rows_per_s"] = len(reviews) / batched
+        by_batch = {}
+        for b in BATCHES:
+            c.execute(f"SET shopml.batch_size = {b}")
+            t = time.perf_counter()
+            c.execute("SELECT cardinality(shopml.embed_texts(array_agg(review))) FROM r").fetchone()
+            by_batch[b] = len(reviews) / (time.perf_counter() - t)
+            results[f"embed_texts_batch{b}_rows_per_s"] = by_batch[b]
         results["rss_after_work_mib"] = rss_kib(pid) / 1024
         toks = c.execute("SELECT avg(length(review)) FROM r").fetchone()[0]
         results["avg_review_chars"] = float(toks)
     for k, v in results.items():
         print(f"{k:32s} {v:10.1f}")
+    chart(results)
     with open("docs/embed_speed.md", "w") as f:
         f.write("| measure | value |\n|---|---|\n")
         for k, v in results.items():

@@ -189,11 +189,39 @@ mod speed {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fine_foods_reviews.csv")).unwrap();
         let reviews: Vec<&str> = text.lines().skip(1).take(256).collect();
         let tokens: usize = e.tokenize(&reviews).unwrap().iter().map(Vec::len).sum();
+        let t = std::time::Instant::now();
+        for _ in 0..100 {
+            e.embed(&["red running shoes"], 1, &mut |_, _| {}).unwrap();
+        }
+        eprintln!("short query: {:.2} ms per call", t.elapsed().as_secs_f64() * 10.0);
+        let t = std::time::Instant::now();
+        for _ in 0..100 {
+            e.tokenize(&["red running shoes"]).unwrap();
+        }
+        eprintln!("tokenize short query: {:.3} ms per call", t.elapsed().as_secs_f64() * 10.0);
         for batch in [1usize, 8, 32] {
             let t = std::time::Instant::now();
             e.embed(&reviews, batch, &mut |_, _| {}).unwrap();
             let s = t.elapsed().as_secs_f64();
             eprintln!("batch {batch}: {:.1} rows/s, {:.0} tokens/s", reviews.len() as f64 / s, tokens as f64 / s);
         }
+    }
+}
+
+#[cfg(test)]
+mod short_speed {
+    /// Latency of one short search query (profiling aid, run by hand with --ignored).
+    #[test]
+    #[ignore]
+    fn short_query_speed() {
+        use super::*;
+        let spec = crate::models::manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
+        let dir = std::path::PathBuf::from("/usr/share/postgresql/15/shopml/models/all-MiniLM-L6-v2");
+        let e = Embedder::load(spec, &dir, &Device::Cpu).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..300 {
+            e.embed(&["red running shoes"], 1, &mut |_, _| {}).unwrap();
+        }
+        eprintln!("short query: {:.2} ms per call", t.elapsed().as_secs_f64() / 0.3);
     }
 }
