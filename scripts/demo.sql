@@ -13,6 +13,7 @@ DELETE FROM reviews WHERE ctid NOT IN (SELECT ctid FROM reviews WHERE split = 't
 ALTER TABLE reviews ADD COLUMN id bigserial PRIMARY KEY;
 
 \echo '== embedding every product (title + description) and review with embed_texts, batched'
+SET client_min_messages = notice;
 \timing on
 ALTER TABLE products ADD COLUMN embedding vector(384);
 UPDATE products p SET embedding = e.embedding

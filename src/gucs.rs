@@ -20,8 +20,9 @@ pub enum DeviceSetting {
 static MODEL_DIR: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 /// CPU by default: it is always there; `auto` takes a GPU when the build and the machine have one.
 static DEVICE: GucSetting<DeviceSetting> = GucSetting::<DeviceSetting>::new(DeviceSetting::Cpu);
-/// 32 texts per forward pass: past that, throughput on CPU stops improving and padding grows.
-static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(32);
+/// 8 texts per forward pass: the fastest on 2 CPU cores for real reviews (benches/embed_bench.py:
+/// 16 rows/s at 1, 21 at 8, 17 at 32, 13 at 64); larger batches pad more and spill caches.
+static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(8);
 
 pub fn init() {
     GucRegistry::define_string_guc(

@@ -22,8 +22,9 @@ fn load_error(spec: &ModelSpec, what: &str, e: impl std::fmt::Display) -> Error 
 }
 
 impl Embedder {
-    /// Verifies the files in `dir` against the manifest, then loads tokenizer and weights
-    /// (memory-mapped, so backends share the pages).
+    /// Verifies the files in `dir` against the manifest, then loads tokenizer and weights.
+    /// The safetensors file is memory-mapped while reading, but candle copies the tensors, so
+    /// each backend that embeds holds its own ~90 MB of weights.
     pub fn load(spec: &'static ModelSpec, dir: &Path, device: &Device) -> Result<Self> {
         files::verify(spec, dir)?;
         let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
