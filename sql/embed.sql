@@ -9,6 +9,7 @@ COMMENT ON FUNCTION embed_text(text, text) IS 'sentence embedding of a text (uni
 COMMENT ON FUNCTION embed_texts(text[], text) IS 'embeddings of many texts in batched forward passes; element i embeds inputs[i]';
 
 CREATE VIEW models AS SELECT * FROM model_status();
+COMMENT ON FUNCTION model_status() IS 'the rows of shopml.models (volatile: reads the model directory and this backend''s cache)';
 COMMENT ON VIEW models IS 'every model shopml knows: task, dims, source package, size, sha256 of the weights, installed?, loaded in this backend?';
 
 -- Everyone may call the functions (as with pgvector); only superusers choose model files.

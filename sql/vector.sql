@@ -169,3 +169,23 @@ CREATE OPERATOR > (LEFTARG = vector, RIGHTARG = vector, PROCEDURE = vector_gt,
 CREATE OPERATOR CLASS vector_ops DEFAULT FOR TYPE vector USING btree AS
     OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
     FUNCTION 1 vector_cmp(vector, vector);
+
+COMMENT ON OPERATOR <-> (vector, vector) IS 'Euclidean (L2) distance';
+COMMENT ON OPERATOR <=> (vector, vector) IS 'cosine distance: 1 - cosine similarity; NaN for a zero vector';
+COMMENT ON OPERATOR <#> (vector, vector) IS 'negative inner product';
+COMMENT ON OPERATOR <+> (vector, vector) IS 'L1 (taxicab) distance';
+COMMENT ON OPERATOR + (vector, vector) IS 'element-wise sum';
+COMMENT ON OPERATOR - (vector, vector) IS 'element-wise difference';
+COMMENT ON OPERATOR * (vector, vector) IS 'element-wise product';
+COMMENT ON OPERATOR < (vector, vector) IS 'less than (element by element, then shorter first)';
+COMMENT ON OPERATOR <= (vector, vector) IS 'less than or equal';
+COMMENT ON OPERATOR = (vector, vector) IS 'equal';
+COMMENT ON OPERATOR <> (vector, vector) IS 'not equal';
+COMMENT ON OPERATOR >= (vector, vector) IS 'greater than or equal';
+COMMENT ON OPERATOR > (vector, vector) IS 'greater than';
+COMMENT ON CAST (integer[] AS vector) IS 'array to vector (assignment)';
+COMMENT ON CAST (real[] AS vector) IS 'array to vector (assignment)';
+COMMENT ON CAST (double precision[] AS vector) IS 'array to vector (assignment)';
+COMMENT ON CAST (numeric[] AS vector) IS 'array to vector (assignment)';
+COMMENT ON CAST (vector AS real[]) IS 'vector to real[] (implicit)';
+COMMENT ON CAST (vector AS vector) IS 'typmod coercion: checks the dimensions of vector(n)';

@@ -208,21 +208,3 @@ mod speed {
         }
     }
 }
-
-#[cfg(test)]
-mod short_speed {
-    /// Latency of one short search query (profiling aid, run by hand with --ignored).
-    #[test]
-    #[ignore]
-    fn short_query_speed() {
-        use super::*;
-        let spec = crate::models::manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
-        let dir = std::path::PathBuf::from("/usr/share/postgresql/15/shopml/models/all-MiniLM-L6-v2");
-        let e = Embedder::load(spec, &dir, &Device::Cpu).unwrap();
-        let t = std::time::Instant::now();
-        for _ in 0..300 {
-            e.embed(&["red running shoes"], 1, &mut |_, _| {}).unwrap();
-        }
-        eprintln!("short query: {:.2} ms per call", t.elapsed().as_secs_f64() / 0.3);
-    }
-}

@@ -105,3 +105,16 @@ SELECT q, pg_temp.sqlstate_of(q) FROM unnest(ARRAY[
   $q$SELECT '[1e-30]'::vector * '[1e-30]'$q$, $q$SELECT subvector('[1,2,3]', 1, 0)$q$,
   $q$SELECT ARRAY[[1,2],[3,4]]::vector$q$, $q$SELECT ARRAY[1,NULL,3]::vector$q$,
   $q$SELECT ARRAY['NaN']::float8[]::vector$q$, $q$SELECT ('[1,2,3]'::vector)::vector(2)$q$]) q;
+
+-- every function, operator, aggregate and cast of the extension is documented
+SELECT count(*) AS undocumented_functions FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(p.oid, 'pg_proc') IS NULL;
+SELECT count(*) AS undocumented_operators FROM pg_operator o JOIN pg_depend d ON d.objid = o.oid AND d.classid = 'pg_operator'::regclass
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(o.oid, 'pg_operator') IS NULL;
+SELECT count(*) AS undocumented_casts FROM pg_cast c JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_cast'::regclass
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(c.oid, 'pg_cast') IS NULL;
+-- all IMMUTABLE STRICT PARALLEL SAFE except the aggregates (avg, sum: not strict by nature)
+-- and model_status (volatile: it reads the model directory)
+SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml'
+WHERE p.provolatile <> 'i' OR NOT p.proisstrict OR p.proparallel <> 's' ORDER BY 1;
