@@ -249,18 +249,25 @@ pub fn subvector(v: &[f32], start: i32, count: i32) -> Result<Vec<f32>> {
     Ok(v[(first - 1) as usize..(last - 1) as usize].to_vec())
 }
 
+/// Euclidean norm, accumulated in double precision.
+pub fn norm(v: &[f32]) -> f64 {
+    v.iter().map(|x| (*x as f64) * (*x as f64)).sum::<f64>().sqrt()
+}
+
 /// Unit vector in the same direction; a zero vector stays zero (as in pgvector).
 pub fn l2_normalize(v: &[f32]) -> Vec<f32> {
-    let norm = v.iter().map(|x| (*x as f64) * (*x as f64)).sum::<f64>().sqrt();
+    let norm = norm(v);
     if norm == 0.0 {
         return v.to_vec();
     }
     v.iter().map(|x| (*x as f64 / norm) as f32).collect()
 }
 
-/// Accumulates `v` into the state of avg(vector): [count, sum_1, ..., sum_n].
+/// Accumulates `v` into the state of avg(vector): [count, sum_1, ..., sum_n]. A state with
+/// count 0 (the aggregate's initial `{0}`) starts over, as in `avg_combine`.
 pub fn avg_accumulate(state: &mut Vec<f64>, v: &[f32]) -> Result<()> {
-    if state.is_empty() {
+    if state.first().is_none_or(|count| *count == 0.0) {
+        state.clear();
         state.push(0.0);
         state.extend(std::iter::repeat_n(0.0, v.len()));
     }
@@ -380,5 +387,9 @@ mod tests {
         let c = avg_combine(&s, &[1.0, 5.0, 6.0]).unwrap();
         assert_eq!(avg_final(&c).unwrap().unwrap(), vec![3.0, 4.0]);
         assert_eq!(avg_final(&[]).unwrap(), None);
+        let mut initial = vec![0.0]; // the aggregate's INITCOND '{0}'
+        avg_accumulate(&mut initial, &[2.0, 3.0]).unwrap();
+        assert_eq!(initial, vec![1.0, 2.0, 3.0]);
+        assert_eq!(norm(&[3.0, 4.0]), 5.0);
     }
 }

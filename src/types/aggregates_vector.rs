@@ -26,9 +26,6 @@ fn state_datum(state: Vec<f64>) -> Datum {
 #[no_mangle]
 pub unsafe extern "C-unwind" fn vector_accum(fcinfo: FunctionCallInfo) -> Datum {
     let mut state = state_arg(fcinfo, 0);
-    if state.len() == 1 && state[0] == 0.0 {
-        state.clear();
-    }
     v::avg_accumulate(&mut state, arg_vector(fcinfo, 1).as_slice()).or_report();
     pgrx::check_for_interrupts!();
     state_datum(state)

@@ -87,8 +87,7 @@ sql_fn!(l1_distance, |fcinfo| {
 sql_fn!(vector_dims, |fcinfo| Datum::from(arg_vector(fcinfo, 0).dim() as i32));
 
 sql_fn!(vector_norm, |fcinfo| {
-    let a = arg_vector(fcinfo, 0);
-    f64_datum(a.as_slice().iter().map(|x| (*x as f64) * (*x as f64)).sum::<f64>().sqrt())
+    f64_datum(v::norm(arg_vector(fcinfo, 0).as_slice()))
 });
 
 sql_fn!(l2_normalize, |fcinfo| vector_datum(&v::l2_normalize(arg_vector(fcinfo, 0).as_slice())));
