@@ -1,7 +1,9 @@
 # shopml: the README's two commands are `make demo` and `make test`; each does all set-up.
+SHELL := /bin/bash
 PG_CONFIG ?= /usr/bin/pg_config
 MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR := never
 
 .PHONY: setup models install unit regress test data demo bench clean-cluster
 
@@ -11,14 +13,16 @@ setup:
 models: setup
 	@python3 models/install_models.py $(MODEL_DIR)
 
+# Users get an optimised build without debug assertions (profile.release), and the tests run that
+# same build. pipefail: a build that fails fails every target that depends on it.
 install: setup
-	@echo "install: cargo pgrx install (incremental)"
-	@cargo pgrx install --pg-config $(PG_CONFIG) 2>&1 | grep -vE '^\s+(Compiling|Copying|Discovered|Writing|Installing)' || true
-	@test -f $(shell $(PG_CONFIG) --pkglibdir)/shopml.so
+	@echo "install: cargo pgrx install --release (incremental)"
+	@set -o pipefail; cargo pgrx install --release --pg-config $(PG_CONFIG) 2>&1 \
+	  | { grep -vE '^\s+(Compiling|Copying|Discovered|Writing|Installing)' || true; }
 
 # Pure Rust (src/core, src/models) without Postgres.
 unit: models
-	cargo test --no-default-features --lib
+	cargo test --release --no-default-features --lib
 
 regress: install models
 	bash tests/run_regress.sh

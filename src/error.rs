@@ -16,6 +16,10 @@ pub enum SqlState {
     NumericValueOutOfRange,
     /// 22004 null_value_not_allowed
     NullValueNotAllowed,
+    /// 22021 character_not_in_repertoire
+    CharacterNotInRepertoire,
+    /// 42501 insufficient_privilege
+    InsufficientPrivilege,
     /// 54000 program_limit_exceeded
     ProgramLimitExceeded,
     /// 08P01 protocol_violation
@@ -83,6 +87,18 @@ impl From<candle_core::Error> for Error {
     }
 }
 
+/// At most this many characters of a user's input are echoed in an error message, so that a
+/// 1 GB literal does not end up in the server log.
+pub const ECHO_CHARS: usize = 64;
+
+/// `input` cut to [`ECHO_CHARS`] characters, with "..." when something was left out.
+pub fn excerpt(input: &str) -> std::borrow::Cow<'_, str> {
+    match input.char_indices().nth(ECHO_CHARS) {
+        None => std::borrow::Cow::Borrowed(input),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}...", &input[..cut])),
+    }
+}
+
 #[cfg(feature = "pg15")]
 mod report {
     use super::{Error, SqlState};
@@ -102,6 +118,10 @@ mod report {
                 }
                 SqlState::NullValueNotAllowed => PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
                 SqlState::ProgramLimitExceeded => PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+                SqlState::CharacterNotInRepertoire => {
+                    PgSqlErrorCode::ERRCODE_CHARACTER_NOT_IN_REPERTOIRE
+                }
+                SqlState::InsufficientPrivilege => PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
                 SqlState::ProtocolViolation => PgSqlErrorCode::ERRCODE_PROTOCOL_VIOLATION,
                 SqlState::UndefinedObject => PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
                 SqlState::UndefinedFile => PgSqlErrorCode::ERRCODE_UNDEFINED_FILE,

@@ -23,6 +23,11 @@ static DEVICE: GucSetting<DeviceSetting> = GucSetting::<DeviceSetting>::new(Devi
 /// 8 texts per forward pass: the fastest on 2 CPU cores for real reviews (benches/embed_bench.py:
 /// 16 rows/s at 1, 21 at 8, 17 at 32, 13 at 64); larger batches pad more and spill caches.
 static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(8);
+/// Superuser-only ceiling on the padded tokens (texts x longest text) of one forward pass,
+/// whatever shopml.batch_size a user sets: a pass of all-MiniLM-L6-v2 takes about 45 kB per
+/// token (measured: benches/stress), so 4096 tokens bound it near 200 MB, and the default
+/// batch of 8 texts of 256 word pieces (2048 tokens) is never split.
+static MAX_BATCH_TOKENS: GucSetting<i32> = GucSetting::<i32>::new(4096);
 
 pub fn init() {
     GucRegistry::define_string_guc(
@@ -44,11 +49,21 @@ pub fn init() {
     GucRegistry::define_int_guc(
         c"shopml.batch_size",
         c"Texts per forward pass in embed_texts.",
-        c"",
+        c"A forward pass also stays within shopml.max_batch_tokens, which only a superuser sets.",
         &BATCH_SIZE,
         1,
         4096,
         GucContext::Userset,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"shopml.max_batch_tokens",
+        c"Most padded tokens (texts x longest text) in one forward pass.",
+        c"Bounds the memory of a forward pass (about 45 kB per token for all-MiniLM-L6-v2); superuser only.",
+        &MAX_BATCH_TOKENS,
+        256,
+        262144,
+        GucContext::Suset,
         GucFlags::default(),
     );
     unsafe { pg_sys::MarkGUCPrefixReserved(c"shopml".as_ptr()) };
@@ -82,4 +97,8 @@ pub fn device() -> &'static str {
 
 pub fn batch_size() -> usize {
     BATCH_SIZE.get().max(1) as usize
+}
+
+pub fn max_batch_tokens() -> usize {
+    MAX_BATCH_TOKENS.get().max(1) as usize
 }

@@ -12,6 +12,8 @@ mod types;
 mod api;
 #[cfg(feature = "pg15")]
 mod gucs;
+#[cfg(feature = "pg15")]
+mod pg;
 
 #[cfg(feature = "pg15")]
 pgrx::pg_module_magic!(name, version);

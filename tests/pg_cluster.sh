@@ -12,7 +12,8 @@ start)
   rm -rf "$base" && mkdir -p "$base"
   [ "$(id -u)" = 0 ] && chown "$RUN_AS" "$base"
   as_user "$PGBIN/initdb" -D "$base/data" -U postgres -E UTF8 --locale=C.UTF-8 --no-sync -A trust >/dev/null
-  as_user "$PGBIN/pg_ctl" -D "$base/data" -l "$base/server.log" -w \
+  # No Rust backtraces in the server: they would land in error DETAILs and golden files.
+  as_user env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE "$PGBIN/pg_ctl" -D "$base/data" -l "$base/server.log" -w \
     -o "-p $port -k $base -c listen_addresses='' -c fsync=off -c max_parallel_workers_per_gather=2" start >/dev/null
   ;;
 stop)

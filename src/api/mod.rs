@@ -2,5 +2,6 @@
 mod embed;
 mod models;
 
-pgrx::extension_sql_file!("../../sql/vector.sql", name = "vector_type", bootstrap);
+pgrx::extension_sql_file!("../../sql/install_guard.sql", name = "install_guard", bootstrap);
+pgrx::extension_sql_file!("../../sql/vector.sql", name = "vector_type", requires = ["install_guard"]);
 pgrx::extension_sql_file!("../../sql/embed.sql", name = "embed", finalize);

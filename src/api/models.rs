@@ -27,6 +27,8 @@ fn model_status() -> TableIterator<
         .map(|m| {
             let path = files::model_path(&dir, m);
             let size = files::installed_size(m, &path);
+            // installed: every file present and matching its sha256 (what loading checks).
+            let installed = size.is_some() && files::verified(m, &path);
             (
                 m.name.clone(),
                 m.task.clone(),
@@ -36,8 +38,8 @@ fn model_status() -> TableIterator<
                 m.license.clone(),
                 size.map(|s| s as i64),
                 m.files.get("model.safetensors").cloned().unwrap_or_default(),
-                size.is_some(),
-                cache::is_loaded(&m.name),
+                installed,
+                cache::is_loaded(&m.name, &path),
                 path.display().to_string(),
             )
         })

@@ -1,7 +1,7 @@
 //! The `vector` value without Postgres: validation, text form, element-wise arithmetic and
 //! ordering, with pgvector's rules and error messages.
 
-use crate::error::{Error, Result, SqlState};
+use crate::error::{excerpt, Error, Result, SqlState};
 use std::cmp::Ordering;
 
 /// pgvector's limit, which keeps an index tuple within a page.
@@ -64,7 +64,7 @@ pub fn typmod_in(mods: &[i32]) -> Result<i32> {
 fn syntax_error(input: &str, detail: Option<&str>) -> Error {
     let e = Error::new(
         SqlState::InvalidTextRepresentation,
-        format!("invalid input syntax for type vector: \"{input}\""),
+        format!("invalid input syntax for type vector: \"{}\"", excerpt(input)),
     );
     match detail {
         Some(d) => e.with_detail(d),
@@ -116,7 +116,7 @@ pub fn parse_text(input: &str, typmod: i32) -> Result<Vec<f32>> {
         if x.is_infinite() && !token.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("inf") {
             return Err(Error::new(
                 SqlState::NumericValueOutOfRange,
-                format!("\"{token}\" is out of range for type vector"),
+                format!("\"{}\" is out of range for type vector", excerpt(token)),
             ));
         }
         check_element(x)?;
@@ -139,6 +139,25 @@ pub fn parse_text(input: &str, typmod: i32) -> Result<Vec<f32>> {
     check_dim(out.len())?;
     check_expected_dim(typmod, out.len())?;
     Ok(out)
+}
+
+/// pgvector's binary form (int16 dimensions, int16 unused = 0, float4 x dimensions, network
+/// byte order) at the start of `buf`: the values and the number of bytes read.
+pub fn parse_binary(buf: &[u8], typmod: i32) -> Result<(Vec<f32>, usize)> {
+    let short = || Error::new(SqlState::ProtocolViolation, "insufficient data left in message");
+    let header = buf.get(..4).ok_or_else(short)?;
+    let dim = i16::from_be_bytes([header[0], header[1]]);
+    let unused = i16::from_be_bytes([header[2], header[3]]);
+    check_dim(dim.max(0) as usize)?;
+    check_expected_dim(typmod, dim as usize)?;
+    if unused != 0 {
+        return Err(Error::data(format!("expected unused to be 0, not {unused}")));
+    }
+    let end = 4 + dim as usize * 4;
+    let body = buf.get(4..end).ok_or_else(short)?;
+    let values: Vec<f32> = body.chunks_exact(4).map(|b| f32::from_be_bytes([b[0], b[1], b[2], b[3]])).collect();
+    check_elements(&values)?;
+    Ok((values, end))
 }
 
 /// Shortest text that reads back as the same float4, formatted like Postgres' float4out
@@ -290,16 +309,27 @@ pub fn avg_combine(a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
     Ok(a.iter().zip(b).map(|(x, y)| x + y).collect())
 }
 
-/// The average, or None for no rows.
+/// The average, or None for no rows. The state may be crafted (`vector_avg('{1,NaN}')` is
+/// callable by anyone), so the result is held to the type's invariants like any input.
 pub fn avg_final(state: &[f64]) -> Result<Option<Vec<f32>>> {
     if state.len() < 2 || state[0] == 0.0 {
         return Ok(None);
     }
+    check_dim(state.len() - 1)?;
     let out: Vec<f32> = state[1..].iter().map(|s| (s / state[0]) as f32).collect();
     if out.iter().any(|x| x.is_infinite()) {
         return Err(overflow());
     }
+    check_elements(&out)?;
     Ok(Some(out))
+}
+
+/// Every element finite (the type's invariant), for vectors built from computed values.
+pub fn check_elements(values: &[f32]) -> Result<()> {
+    if values.iter().all(|x| x.is_finite()) {
+        return Ok(());
+    }
+    values.iter().try_for_each(|x| check_element(*x))
 }
 
 #[cfg(test)]
@@ -391,5 +421,104 @@ mod tests {
         avg_accumulate(&mut initial, &[2.0, 3.0]).unwrap();
         assert_eq!(initial, vec![1.0, 2.0, 3.0]);
         assert_eq!(norm(&[3.0, 4.0]), 5.0);
+    }
+
+    #[test]
+    fn crafted_avg_states_keep_the_invariants() {
+        assert_eq!(avg_final(&[1.0, f64::NAN]).unwrap_err().message, "NaN not allowed in vector");
+        assert_eq!(avg_final(&[f64::NAN, 1.0]).unwrap_err().message, "NaN not allowed in vector");
+        assert_eq!(avg_final(&[1e-300, 1e300]).unwrap_err().message, "value out of range: overflow");
+        let big = vec![1.0; MAX_DIM + 2];
+        assert_eq!(avg_final(&big).unwrap_err().message, "vector cannot have more than 16000 dimensions");
+        let max = vec![1.0; MAX_DIM + 1];
+        assert_eq!(avg_final(&max).unwrap().unwrap().len(), MAX_DIM);
+    }
+
+    /// Random and mutated binary inputs: every one is either a valid vector or a clean error.
+    #[test]
+    fn fuzzed_binary_input_never_panics() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut ok, mut err) = (0, 0);
+        for _ in 0..50_000 {
+            let dim = (next() % 40) as i16 - 4;
+            let mut buf = Vec::new();
+            buf.extend_from_slice(&dim.to_be_bytes());
+            buf.extend_from_slice(&((next() % 8 == 0) as i16).to_be_bytes());
+            for _ in 0..(next() % 44) {
+                let x = match next() % 6 {
+                    0 => f32::NAN,
+                    1 => f32::INFINITY,
+                    _ => f32::from_bits(next() as u32) % 1e6,
+                };
+                buf.extend_from_slice(&x.to_be_bytes());
+            }
+            if next() % 5 == 0 {
+                let i = (next() as usize) % buf.len();
+                buf[i] ^= next() as u8;
+            }
+            let typmod = if next() % 4 == 0 { (next() % 10) as i32 } else { -1 };
+            match parse_binary(&buf, typmod) {
+                Ok((v, used)) => {
+                    assert!(used <= buf.len() && (1..=MAX_DIM).contains(&v.len()));
+                    assert!(v.iter().all(|x| x.is_finite()));
+                    ok += 1;
+                }
+                Err(e) => {
+                    assert!(!e.message.is_empty());
+                    err += 1;
+                }
+            }
+        }
+        assert!(ok > 1000 && err > 1000, "{ok} valid, {err} rejected");
+    }
+
+    /// Random text literals from an adversarial alphabet: parse or fail cleanly, and whatever
+    /// parses prints back to the same vector.
+    #[test]
+    fn fuzzed_text_input_round_trips_or_fails_cleanly() {
+        let alphabet = [
+            "[", "]", ",", " ", "1", "-", ".", "e", "+", "5", "NaN", "inf", "1e39", "-1e-46", "0x1", "é", "\\", "\t",
+            "\u{0}", "9999999999999999999999", "3.4028235e38",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        let mut parsed = 0;
+        for _ in 0..50_000 {
+            let mut s = String::from(if next() % 3 == 0 { "" } else { "[" });
+            for _ in 0..(next() % 16) {
+                s.push_str(alphabet[next() % alphabet.len()]);
+            }
+            if next() % 2 == 0 {
+                s.push(']');
+            }
+            if let Ok(v) = parse_text(&s, -1) {
+                assert!(v.iter().all(|x| x.is_finite()) && !v.is_empty());
+                assert_eq!(parse_text(&format_text(&v), -1).unwrap(), v);
+                parsed += 1;
+            }
+        }
+        assert!(parsed > 100, "{parsed}");
+    }
+
+    #[test]
+    fn errors_echo_a_bounded_excerpt() {
+        let huge = format!("[{}", "1".repeat(1_000_000));
+        let e = parse_text(&huge, -1).unwrap_err();
+        assert!(e.message.len() < 200, "{}", e.message.len());
+        assert!(e.message.contains("...\""), "{}", e.message);
+        let long_token = format!("[{}]", "9".repeat(100_000));
+        assert!(parse_text(&long_token, -1).unwrap_err().message.len() < 200);
+        assert_eq!(parse_text("[a]", -1).unwrap_err().message, "invalid input syntax for type vector: \"[a]\"");
     }
 }

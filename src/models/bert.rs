@@ -203,8 +203,14 @@ impl BertModel {
     }
 
     /// Last hidden state [batch, seq, hidden] for `input_ids` [batch, seq] (u32) and
-    /// `attention_mask` [batch, seq] (f32, 1 = token, 0 = padding).
-    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> candle_core::Result<Tensor> {
+    /// `attention_mask` [batch, seq] (f32, 1 = token, 0 = padding). `between_layers` runs
+    /// before each layer: the SQL layer checks for cancellation there.
+    pub fn forward(
+        &self,
+        input_ids: &Tensor,
+        attention_mask: &Tensor,
+        between_layers: &mut dyn FnMut(),
+    ) -> candle_core::Result<Tensor> {
         let (batch, seq) = input_ids.dims2()?;
         let token_types = input_ids.zeros_like()?;
         let hidden = self.config.hidden_size;
@@ -215,6 +221,7 @@ impl BertModel {
             .reshape((batch, 1, 1, seq))?
             .to_dtype(x.dtype())?;
         for layer in &self.layers {
+            between_layers();
             x = layer.forward(&x, batch, seq, &mask_bias)?;
         }
         x.reshape((batch, seq, hidden))

@@ -29,7 +29,8 @@ pub fn embedder(spec: &'static ModelSpec, dir: &Path, device: &Device) -> Result
     Ok(embedder)
 }
 
-/// Whether this backend has the model of this name loaded.
-pub fn is_loaded(name: &str) -> bool {
-    LOADED.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|e| e.name == name)
+/// Whether this backend has the model of this name loaded from `dir` (the directory the
+/// settings point at now: a copy loaded from elsewhere is not what a call would use).
+pub fn is_loaded(name: &str, dir: &Path) -> bool {
+    LOADED.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|e| e.name == name && e.dir == dir)
 }

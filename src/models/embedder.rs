@@ -5,6 +5,7 @@ use crate::error::{Error, Result, SqlState};
 use crate::models::bert::{mean_pool_normalize, BertModel, Config};
 use crate::models::files;
 use crate::models::manifest::ModelSpec;
+use crate::models::text_prefix::{BertPrefix, Bounded};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use std::path::Path;
@@ -13,8 +14,43 @@ use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStr
 pub struct Embedder {
     pub spec: &'static ModelSpec,
     tokenizer: Tokenizer,
+    /// How long texts are cut before tokenizing (`None`: a tokenizer the rule does not cover).
+    prefix: Option<BertPrefix>,
     model: BertModel,
 }
+
+/// How much one call may do at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Texts per forward pass (`shopml.batch_size`).
+    pub batch_size: usize,
+    /// Padded tokens (texts x longest text) per forward pass (`shopml.max_batch_tokens`): the
+    /// activations, and so the memory, of a pass grow with it.
+    pub max_batch_tokens: usize,
+}
+
+impl Limits {
+    pub fn texts(batch_size: usize) -> Self {
+        Limits { batch_size, max_batch_tokens: usize::MAX }
+    }
+}
+
+/// What `Embedder::embed_each` reports back while it runs.
+pub trait EmbedSink {
+    /// Before each batch and each layer: where the SQL layer checks for cancellation.
+    fn check(&mut self) {}
+    /// Before each batch: `done` of `total` texts are embedded.
+    fn progress(&mut self, _done: usize, _total: usize) {}
+    /// The embedding of `texts[index]`.
+    fn row(&mut self, index: usize, embedding: Vec<f32>);
+}
+
+/// Texts tokenized, sorted and embedded at a time: bounds the token ids held at once, and is
+/// wide enough that sorting by length still keeps padding small.
+const WINDOW: usize = 512;
+
+/// For tokenizers outside the BERT rule: characters kept, a generous bound per word piece.
+const CHARS_PER_TOKEN_FALLBACK: usize = 64;
 
 fn load_error(spec: &ModelSpec, what: &str, e: impl std::fmt::Display) -> Error {
     Error::new(SqlState::SystemError, format!("could not load {what} of model \"{}\": {e}", spec.name))
@@ -29,8 +65,12 @@ impl Embedder {
         files::verify(spec, dir)?;
         let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
         let cfg: Config = serde_json::from_slice(&cfg_bytes).map_err(|e| load_error(spec, "config.json", e))?;
-        let mut tokenizer =
-            Tokenizer::from_file(dir.join("tokenizer.json")).map_err(|e| load_error(spec, "tokenizer.json", e))?;
+        let tok_bytes =
+            std::fs::read(dir.join("tokenizer.json")).map_err(|e| load_error(spec, "tokenizer.json", e))?;
+        let tok_json: serde_json::Value =
+            serde_json::from_slice(&tok_bytes).map_err(|e| load_error(spec, "tokenizer.json", e))?;
+        let prefix = BertPrefix::from_tokenizer_json(&tok_json, spec.max_tokens);
+        let mut tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| load_error(spec, "tokenizer.json", e))?;
         // tokenizer.json ships with truncation at 128 and fixed padding; sentence-transformers
         // truncates at max_seq_length (256) and pads to the longest in the batch, as we do.
         tokenizer
@@ -52,48 +92,82 @@ impl Embedder {
         if cfg.hidden_size != spec.dims {
             return Err(load_error(spec, "config.json", format!("hidden_size {} is not {}", cfg.hidden_size, spec.dims)));
         }
-        Ok(Embedder { spec, tokenizer, model })
+        Ok(Embedder { spec, tokenizer, prefix, model })
     }
 
     pub fn dims(&self) -> usize {
         self.spec.dims
     }
 
-    /// Token ids of each text, with [CLS]/[SEP] and truncation as the model expects.
+    /// A bounded text with the same token ids as `text` (src/models/text_prefix.rs).
+    /// `complete` false means text after `text` (when it is only the start of a value) could
+    /// still matter.
+    pub fn bound(&self, text: &str, tick: &mut dyn FnMut()) -> Bounded {
+        match self.prefix {
+            Some(rule) => rule.bound(text, tick),
+            None => {
+                let keep = self.spec.max_tokens * CHARS_PER_TOKEN_FALLBACK;
+                match text.char_indices().nth(keep) {
+                    Some((cut, _)) => Bounded { text: text[..cut].to_string(), complete: true },
+                    None => Bounded { text: text.to_string(), complete: false },
+                }
+            }
+        }
+    }
+
+    /// Token ids of each text, with [CLS]/[SEP] and truncation as the model expects. Each
+    /// text is bounded first, so the work does not grow with its length.
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        let bounded: Vec<String> = texts.iter().map(|t| self.bound(t, &mut || {}).text).collect();
         let enc = self
             .tokenizer
-            .encode_batch(texts.to_vec(), true)
+            .encode_batch(bounded, true)
             .map_err(|e| Error::new(SqlState::DataException, format!("could not tokenize input: {e}")))?;
         Ok(enc.into_iter().map(|e| e.get_ids().to_vec()).collect())
     }
 
-    /// Unit-norm embeddings of `texts`, in order. Texts are sorted by length and run in batches
-    /// of `batch_size` so that padding stays small; `between_batches(done, total)` runs before
-    /// each batch (the SQL layer checks for cancellation and reports progress there).
-    pub fn embed(
-        &self,
-        texts: &[&str],
-        batch_size: usize,
-        between_batches: &mut dyn FnMut(usize, usize),
-    ) -> Result<Vec<Vec<f32>>> {
-        let ids = self.tokenize(texts)?;
-        let mut order: Vec<usize> = (0..ids.len()).collect();
-        order.sort_by_key(|&i| ids[i].len());
-        let mut out = vec![Vec::new(); ids.len()];
-        let mut done = 0;
-        for chunk in order.chunks(batch_size.max(1)) {
-            between_batches(done, ids.len());
-            done += chunk.len();
-            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-            for (row, &i) in self.forward_padded(&batch)?.into_iter().zip(chunk) {
-                out[i] = row;
+    /// Unit-norm embeddings of `texts`, in order (a convenience over `embed_each`).
+    pub fn embed(&self, texts: &[&str], limits: Limits) -> Result<Vec<Vec<f32>>> {
+        struct Collect(Vec<Vec<f32>>);
+        impl EmbedSink for Collect {
+            fn row(&mut self, index: usize, embedding: Vec<f32>) {
+                self.0[index] = embedding;
             }
         }
-        Ok(out)
+        let mut sink = Collect(vec![Vec::new(); texts.len()]);
+        self.embed_each(texts, limits, &mut sink)?;
+        Ok(sink.0)
     }
 
-    fn forward_padded(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
+    /// Embeds `texts`, handing each row to `sink` as soon as it is ready. Windows of texts
+    /// are tokenized and sorted by length, then run in batches of at most `batch_size` texts
+    /// and `max_batch_tokens` padded tokens, so padding stays small and memory is bounded
+    /// whatever the number and length of the texts.
+    pub fn embed_each(&self, texts: &[&str], limits: Limits, sink: &mut dyn EmbedSink) -> Result<()> {
+        let mut done = 0;
+        for (w, window) in texts.chunks(WINDOW).enumerate() {
+            sink.check();
+            let ids = self.tokenize(window)?;
+            let mut order: Vec<usize> = (0..ids.len()).collect();
+            order.sort_by_key(|&i| ids[i].len());
+            let mut rest = &order[..];
+            while !rest.is_empty() {
+                let n = batch_len(rest, &ids, limits)?;
+                sink.check();
+                sink.progress(done, texts.len());
+                let batch: Vec<&[u32]> = rest[..n].iter().map(|&i| ids[i].as_slice()).collect();
+                let rows = self.forward_padded(&batch, &mut || sink.check())?;
+                for (row, &i) in rows.into_iter().zip(&rest[..n]) {
+                    sink.row(w * WINDOW + i, row);
+                }
+                done += n;
+                rest = &rest[n..];
+            }
+        }
+        Ok(())
+    }
+
+    fn forward_padded(&self, batch: &[&[u32]], between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>> {
         let seq = batch.iter().map(|t| t.len()).max().unwrap_or(0).max(1);
         let mut flat_ids = Vec::with_capacity(batch.len() * seq);
         let mut flat_mask = Vec::with_capacity(batch.len() * seq);
@@ -106,9 +180,30 @@ impl Embedder {
         let device = self.model.device();
         let ids = Tensor::from_vec(flat_ids, (batch.len(), seq), device)?;
         let mask = Tensor::from_vec(flat_mask, (batch.len(), seq), device)?;
-        let hidden = self.model.forward(&ids, &mask)?;
+        let hidden = self.model.forward(&ids, &mask, between_layers)?;
         Ok(mean_pool_normalize(&hidden, &mask)?.to_device(&Device::Cpu)?.to_vec2::<f32>()?)
     }
+}
+
+/// How many of the length-sorted texts `sorted` go into the next forward pass.
+fn batch_len(sorted: &[usize], ids: &[Vec<u32>], limits: Limits) -> Result<usize> {
+    let first = ids[sorted[0]].len();
+    if first > limits.max_batch_tokens {
+        return Err(Error::new(
+            SqlState::ProgramLimitExceeded,
+            format!("a text of {first} tokens does not fit in shopml.max_batch_tokens ({})", limits.max_batch_tokens),
+        )
+        .with_hint("a superuser can raise shopml.max_batch_tokens"));
+    }
+    let mut n = 1;
+    while n < sorted.len() && n < limits.batch_size.max(1) {
+        // Sorted ascending, so the next text is the longest of the batch it would join.
+        if (n + 1).saturating_mul(ids[sorted[n]].len()) > limits.max_batch_tokens {
+            break;
+        }
+        n += 1;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]
@@ -159,12 +254,100 @@ mod tests {
         let refs = reference();
         assert!(refs.len() >= 30, "only {} reference rows parsed", refs.len());
         let texts: Vec<&str> = refs.iter().map(|(s, _)| s.as_str()).collect();
-        let batched = e.embed(&texts, 8, &mut |_, _| {}).unwrap();
+        let batched = e.embed(&texts, Limits::texts(8)).unwrap();
         for ((s, want), got) in refs.iter().zip(&batched) {
             assert!(cosine(want, got) >= 0.9999, "batched {s:?}: {}", cosine(want, got));
-            let single = e.embed(&[s.as_str()], 1, &mut |_, _| {}).unwrap();
+            let single = e.embed(&[s.as_str()], Limits::texts(1)).unwrap();
             assert!(cosine(want, &single[0]) >= 0.9999, "single {s:?}");
         }
+    }
+
+    /// Ids of the whole text, without the bounded prefix: what the tokenizer gives today.
+    fn unbounded_ids(e: &Embedder, text: &str) -> Vec<u32> {
+        e.tokenizer.encode(text, true).unwrap().get_ids().to_vec()
+    }
+
+    /// A small xorshift generator: the adversarial texts are the same on every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as usize
+        }
+    }
+
+    #[test]
+    fn bounded_input_gives_the_same_ids_on_adversarial_text() {
+        let spec = manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
+        let e = Embedder::load(spec, &model_dir(), &Device::Cpu).unwrap();
+        // Word pieces, boundaries, and characters that normalisation drops, splits or rewrites.
+        let pieces = [
+            "shoe", "Running", "x", "42", " ", "  ", "\t", "\n", ".", ",", "!?", "-", "'", "红", "色", "鞋",
+            "é", "e\u{301}", "\u{301}", "\u{344}", "\u{903}", "\u{20dd}", "\u{1d165}", "\u{0}", "\u{fffd}",
+            "\u{200b}", "\u{85}", "\u{a0}", "\u{3000}", "\u{2028}", "≠", "\u{1fef}", "\u{37e}", "İ", "ß",
+            "😀", "ก", "ا", "Ж", "\u{f900}", "\u{e000}", "\u{1f3fb}", "Ω", "½", "\u{ff0c}",
+        ];
+        let mut rng = Rng(0x5eed_5eed_5eed_5eed);
+        for case in 0..1500 {
+            let mut text = String::new();
+            let parts = 1 + rng.next() % 400;
+            for _ in 0..parts {
+                let piece = pieces[rng.next() % pieces.len()];
+                // Mostly single pieces, sometimes runs long enough to cross every limit.
+                let repeat = match rng.next() % 20 {
+                    0 => 100 + rng.next() % 400,
+                    1 => 1 + rng.next() % 30,
+                    _ => 1,
+                };
+                for _ in 0..repeat {
+                    text.push_str(piece);
+                }
+            }
+            let bounded = e.bound(&text, &mut || {});
+            assert_eq!(
+                unbounded_ids(&e, &bounded.text),
+                unbounded_ids(&e, &text),
+                "case {case}: {text:?} -> {:?}",
+                bounded.text
+            );
+        }
+    }
+
+    #[test]
+    fn huge_and_pathological_texts_are_cut_early() {
+        let spec = manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
+        let e = Embedder::load(spec, &model_dir(), &Device::Cpu).unwrap();
+        let dots = ".,".repeat(5_000_000);
+        let b = e.bound(&dots, &mut || {});
+        assert!(b.complete && b.text.len() == 256, "{}", b.text.len());
+        assert_eq!(e.tokenize(&[dots.as_str()]).unwrap()[0].len(), 256);
+        let one_word = "a".repeat(10_000_000);
+        let b = e.bound(&one_word, &mut || {});
+        assert!(!b.complete && b.text.len() == 101);
+        assert_eq!(e.tokenize(&[one_word.as_str()]).unwrap()[0], unbounded_ids(&e, &"a".repeat(1000)));
+        let spaced = format!("{}hello", " \u{301}\u{0}".repeat(1_000_000));
+        assert_eq!(e.bound(&spaced, &mut || {}).text, "hello");
+        let words = "red shoes ".repeat(1_000_000);
+        let b = e.bound(&words, &mut || {});
+        assert!(b.complete && b.text.len() < 2000);
+        assert_eq!(unbounded_ids(&e, &b.text), unbounded_ids(&e, &"red shoes ".repeat(200)));
+    }
+
+    #[test]
+    fn token_budget_splits_batches_without_changing_results() {
+        let spec = manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
+        let e = Embedder::load(spec, &model_dir(), &Device::Cpu).unwrap();
+        let long = "a pair of red running shoes ".repeat(20);
+        let texts = ["red shoes", long.as_str(), "blue", long.as_str(), "a very comfortable chair"];
+        let each = e.embed(&texts, Limits::texts(1)).unwrap();
+        let budget = e.embed(&texts, Limits { batch_size: 64, max_batch_tokens: 300 }).unwrap();
+        for (a, b) in each.iter().zip(&budget) {
+            assert!(cosine(a, b) >= 0.9999);
+        }
+        let err = e.embed(&texts, Limits { batch_size: 64, max_batch_tokens: 100 }).unwrap_err();
+        assert_eq!(err.message, "a text of 122 tokens does not fit in shopml.max_batch_tokens (100)");
     }
 
     #[test]
@@ -192,7 +375,7 @@ mod speed {
         let tokens: usize = e.tokenize(&reviews).unwrap().iter().map(Vec::len).sum();
         let t = std::time::Instant::now();
         for _ in 0..100 {
-            e.embed(&["red running shoes"], 1, &mut |_, _| {}).unwrap();
+            e.embed(&["red running shoes"], Limits::texts(1)).unwrap();
         }
         eprintln!("short query: {:.2} ms per call", t.elapsed().as_secs_f64() * 10.0);
         let t = std::time::Instant::now();
@@ -202,7 +385,7 @@ mod speed {
         eprintln!("tokenize short query: {:.3} ms per call", t.elapsed().as_secs_f64() * 10.0);
         for batch in [1usize, 8, 32] {
             let t = std::time::Instant::now();
-            e.embed(&reviews, batch, &mut |_, _| {}).unwrap();
+            e.embed(&reviews, Limits::texts(batch)).unwrap();
             let s = t.elapsed().as_secs_f64();
             eprintln!("batch {batch}: {:.1} rows/s, {:.0} tokens/s", reviews.len() as f64 / s, tokens as f64 / s);
         }

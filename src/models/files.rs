@@ -56,6 +56,23 @@ pub fn verify(spec: &ModelSpec, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether every file is present with its sha256, remembered per (path, size, mtime) so that
+/// the models view does not hash ~90 MB on every query, yet sees a file that changed.
+pub fn verified(spec: &ModelSpec, dir: &Path) -> bool {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>, String);
+    static SEEN: Mutex<Option<HashMap<Key, bool>>> = Mutex::new(None);
+    spec.files.iter().all(|(file, expected)| {
+        let path = dir.join(file);
+        let Ok(meta) = std::fs::metadata(&path) else { return false };
+        let key = (path.clone(), meta.len(), meta.modified().ok(), expected.clone());
+        let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
+        let seen = seen.get_or_insert_with(HashMap::new);
+        *seen.entry(key).or_insert_with(|| sha256_file(&path).is_ok_and(|actual| &actual == expected))
+    })
+}
+
 /// Size on disk of the model's files, when all are present.
 pub fn installed_size(spec: &ModelSpec, dir: &Path) -> Option<u64> {
     spec.files
@@ -87,8 +104,10 @@ mod tests {
         let good = spec_with(&[("a", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]);
         assert!(verify(&good, &dir).is_ok());
         assert_eq!(installed_size(&good, &dir), Some(3));
+        assert!(verified(&good, &dir));
         let bad = spec_with(&[("a", &"0".repeat(64))]);
         assert_eq!(verify(&bad, &dir).unwrap_err().state, SqlState::DataCorrupted);
+        assert!(!verified(&bad, &dir));
         let gone = spec_with(&[("b", &"0".repeat(64))]);
         let e = verify(&gone, &dir).unwrap_err();
         assert_eq!(e.state, SqlState::UndefinedFile);

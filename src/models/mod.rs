@@ -5,3 +5,4 @@ pub mod device;
 pub mod embedder;
 pub mod files;
 pub mod manifest;
+pub mod text_prefix;

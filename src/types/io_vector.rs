@@ -60,30 +60,18 @@ pub unsafe extern "C-unwind" fn vector_typmod_out(fcinfo: pg_sys::FunctionCallIn
     cstring_datum(&if typmod != -1 { format!("({typmod})") } else { String::new() })
 }
 
-/// Reads `N` bytes at the cursor of a StringInfo, as pq_getmsgbytes does.
-unsafe fn take<const N: usize>(buf: &mut pg_sys::StringInfoData) -> [u8; N] {
-    if buf.cursor < 0 || buf.len - buf.cursor < N as i32 {
-        Error::new(SqlState::ProtocolViolation, "insufficient data left in message").report();
-    }
-    let mut out = [0u8; N];
-    std::ptr::copy_nonoverlapping(buf.data.add(buf.cursor as usize) as *const u8, out.as_mut_ptr(), N);
-    buf.cursor += N as i32;
-    out
-}
-
 #[pgrx::pg_guard]
 #[no_mangle]
 pub unsafe extern "C-unwind" fn vector_recv(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     let buf = &mut *pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
     let typmod = arg_i32(fcinfo, 2);
-    let dim = i16::from_be_bytes(take::<2>(buf));
-    let unused = i16::from_be_bytes(take::<2>(buf));
-    v::check_dim(dim.max(0) as usize).or_report();
-    v::check_expected_dim(typmod, dim as usize).or_report();
-    if unused != 0 {
-        Error::data(format!("expected unused to be 0, not {unused}")).report();
-    }
-    let values: Vec<f32> = (0..dim).map(|_| f32::from_be_bytes(take::<4>(buf))).collect();
+    let rest = if buf.cursor < 0 || buf.cursor > buf.len {
+        &[][..]
+    } else {
+        std::slice::from_raw_parts(buf.data.add(buf.cursor as usize) as *const u8, (buf.len - buf.cursor) as usize)
+    };
+    let (values, used) = v::parse_binary(rest, typmod).or_report();
+    buf.cursor += used as i32;
     checked_vector_datum(&values, typmod)
 }
 

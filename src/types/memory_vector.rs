@@ -67,8 +67,13 @@ pub unsafe fn vector_from_datum(datum: pg_sys::Datum) -> VectorArg {
     VectorArg { data: p.add(HEADER) as *const f32, dim: dim as usize }
 }
 
-/// A new palloc'd vector datum holding `values` (already validated).
+/// A new palloc'd vector datum holding `values`. Every function that builds a vector comes
+/// through here, so the type's invariants (1..=16000 dimensions, finite elements) are checked
+/// once, for all of them: a crafted call cannot store a vector that later reads fail on.
 pub fn vector_datum(values: &[f32]) -> pg_sys::Datum {
+    use crate::core::vector as v;
+    v::check_dim(values.len()).or_report();
+    v::check_elements(values).or_report();
     let size = HEADER + values.len() * 4;
     // SAFETY: palloc0 returns `size` zeroed bytes (or raises ERROR); we write inside them.
     unsafe {
@@ -82,12 +87,8 @@ pub fn vector_datum(values: &[f32]) -> pg_sys::Datum {
 
 /// Validates `values` as a vector of typmod `typmod` and returns it as a datum.
 pub fn checked_vector_datum(values: &[f32], typmod: i32) -> pg_sys::Datum {
-    use crate::core::vector as v;
-    v::check_dim(values.len()).or_report();
-    v::check_expected_dim(typmod, values.len()).or_report();
-    for x in values {
-        v::check_element(*x).or_report();
-    }
+    crate::core::vector::check_dim(values.len()).or_report();
+    crate::core::vector::check_expected_dim(typmod, values.len()).or_report();
     vector_datum(values)
 }
 

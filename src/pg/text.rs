@@ -1,0 +1,86 @@
+//! Text arguments as UTF-8, whatever the database encoding, read no further than needed.
+//!
+//! Rust strings must be valid UTF-8, and a database may be LATIN1, SQL_ASCII or any other
+//! server encoding: bytes are converted with the server's own conversion (`pg_server_to_any`),
+//! which raises a clean ERROR on bytes that are not valid. Never `from_utf8_unchecked`.
+
+use pgrx::pg_sys;
+use std::borrow::Cow;
+
+/// The bytes of a text datum, detoasting at most about `limit` bytes when the value is
+/// compressed or stored out of line (Postgres fetches and decompresses only that slice).
+/// Returns the bytes and whether they are the whole value.
+///
+/// # Safety
+/// `datum` must be a non-null text (or varchar) datum valid for the current call.
+pub unsafe fn text_bytes<'a>(datum: pg_sys::Datum, limit: usize) -> (&'a [u8], bool) {
+    let raw = datum.cast_mut_ptr::<pg_sys::varlena>();
+    let total = pg_sys::toast_raw_datum_size(datum).saturating_sub(pg_sys::VARHDRSZ);
+    let (p, whole) = if total > limit {
+        (pg_sys::pg_detoast_datum_slice(raw, 0, limit.min(i32::MAX as usize) as i32), false)
+    } else {
+        (pg_sys::pg_detoast_datum_packed(raw), true)
+    };
+    let len = pgrx::varlena::varsize_any_exhdr(p);
+    let data = pgrx::varlena::vardata_any(p) as *const u8;
+    (std::slice::from_raw_parts(data, len), whole)
+}
+
+/// `bytes` in the server encoding as UTF-8. When `whole` is false the bytes are the start of a
+/// longer value, and a character cut at the end is left out.
+pub fn server_to_utf8(bytes: &[u8], whole: bool) -> Cow<'_, str> {
+    // SAFETY: reads the backend's database encoding, set before any SQL function runs.
+    let encoding = unsafe { pg_sys::GetDatabaseEncoding() } as u32;
+    if encoding == pg_sys::pg_enc::PG_UTF8 {
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            // SAFETY: from_utf8 vouched for the bytes up to valid_up_to.
+            Err(e) if !whole && e.error_len().is_none() => {
+                Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(&bytes[..e.valid_up_to()]) })
+            }
+            Err(_) => convert(bytes),
+        };
+    }
+    let mut len = bytes.len();
+    if !whole && len > 0 {
+        len = if encoding == pg_sys::pg_enc::PG_SQL_ASCII {
+            // No conversion happens from SQL_ASCII, only UTF-8 validation: leave out a
+            // sequence cut at the end.
+            match std::str::from_utf8(bytes) {
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                _ => len,
+            }
+        } else {
+            // SAFETY: pg_mbcliplen reads at most `len` bytes of `bytes`.
+            unsafe { pg_sys::pg_mbcliplen(bytes.as_ptr().cast(), len as i32, len as i32) as usize }
+        };
+    }
+    convert(&bytes[..len])
+}
+
+/// The server's conversion to UTF-8; it raises ERROR (22021) on invalid bytes.
+fn convert(bytes: &[u8]) -> Cow<'_, str> {
+    if bytes.is_empty() {
+        return Cow::Borrowed("");
+    }
+    // SAFETY: pg_server_to_any reads `len` bytes and returns either its input or a palloc'd,
+    // NUL-terminated conversion; it raises ERROR on bytes invalid in either encoding.
+    let converted = unsafe {
+        let src = bytes.as_ptr() as *const std::ffi::c_char;
+        let out = pg_sys::pg_server_to_any(src, bytes.len() as i32, pg_sys::pg_enc::PG_UTF8 as i32);
+        if out as *const std::ffi::c_char == src {
+            bytes.to_vec()
+        } else {
+            std::ffi::CStr::from_ptr(out).to_bytes().to_vec()
+        }
+    };
+    match String::from_utf8(converted) {
+        Ok(s) => Cow::Owned(s),
+        // Only reachable for a UTF-8 database holding invalid bytes: a clean error.
+        Err(e) => crate::error::Error::new(
+            crate::error::SqlState::CharacterNotInRepertoire,
+            format!("invalid byte sequence for encoding \"UTF8\" at byte {}", e.utf8_error().valid_up_to()),
+        )
+        .report(),
+    }
+}
