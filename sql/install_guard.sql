@@ -30,7 +30,7 @@ BEGIN
          OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM pg_catalog.pg_statistic_ext WHERE stxnamespace OPERATOR(pg_catalog.=) ns)
       INTO objects;
     IF objects OPERATOR(pg_catalog.>) 0 THEN
-        RAISE EXCEPTION 'schema "@extschema@" already exists and holds % objects', objects
+        RAISE EXCEPTION 'schema "@extschema@" already exists and holds % objects (tables count with their types)', objects
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'shopml installs only into a schema it creates: drop or rename that schema, then run CREATE EXTENSION shopml again';
     END IF;

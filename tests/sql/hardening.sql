@@ -53,11 +53,14 @@ RESET shopml.batch_size;
 -- a result over the 1 GB a value may hold is refused before any work
 SELECT embed_texts(array_fill('x'::text, ARRAY[1000000]));
 
--- Cancellation reaches inside a batch and inside the tokenizer prefix scan
+-- Cancellation reaches inside a batch (between layers) and inside the scan of a text that is
+-- 100 MB of spaces before its only word
+CREATE TEMP TABLE blank AS SELECT repeat(' ', 100000000) || 'x' AS body;
 SET shopml.batch_size = 4096;
 SET statement_timeout = '300ms';
 SELECT embed_texts(array_fill(repeat('word ', 300), ARRAY[512]));
-SELECT embed_text(repeat(' ', 500000000) || 'x');
+SELECT embed_text(body) FROM blank;
 RESET statement_timeout;
+SELECT embed_text(body) = embed_text('x') AS same FROM blank;
 RESET shopml.batch_size;
 SELECT vector_dims(embed_text('the backend still serves')) AS dims;
