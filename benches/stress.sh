@@ -55,7 +55,7 @@ run() {  # $1: label, $2: clients, $3...: pgbench -f weights
   failed=$(grep -cE "aborted|ERROR" <<<"$out" || true)
   crashes=$(grep -cE "terminated by signal|was terminated" "$BASE/server.log" || true)
   p99=$(cat "$BASE"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.0f", a[int(NR*0.99)]/1000; else print "n/a"}')
-  echo "| $label | $clients | ${tps:-0} | $p99 | $failed | $crashes |" | tee -a "$BASE.md"
+  printf "| %s | %s | %.1f | %s | %s | %s |\n" "$label" "$clients" "${tps:-0}" "$p99" "$failed" "$crashes" | tee -a "$BASE.md"
 }
 
 : > "$BASE.md"

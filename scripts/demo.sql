@@ -2,12 +2,13 @@
 \pset footer off
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS shopml;
-SET search_path = public, shopml;
+-- shopml first: a schema before it that others can write to could shadow its names (README, "Operations and security").
+SET search_path = shopml, public;
 
 \echo '== loading the shop: generated catalogue + 500 real Amazon fine-food reviews (r-cran-modeldata)'
-CREATE TABLE products (id bigint PRIMARY KEY, title text, description text, category text, price numeric);
+CREATE TABLE public.products (id bigint PRIMARY KEY, title text, description text, category text, price numeric);
 \copy products FROM 'data/products.csv' WITH (FORMAT csv, HEADER true)
-CREATE TABLE reviews (product text, review text, score text, split text);
+CREATE TABLE public.reviews (product text, review text, score text, split text);
 \copy reviews FROM 'data/fine_foods_reviews.csv' WITH (FORMAT csv, HEADER true)
 DELETE FROM reviews WHERE ctid NOT IN (SELECT ctid FROM reviews WHERE split = 'train' LIMIT 500);
 ALTER TABLE reviews ADD COLUMN id bigserial PRIMARY KEY;

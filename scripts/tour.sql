@@ -1,7 +1,8 @@
 \pset footer off
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS shopml;
-SET search_path = public, shopml;
+-- shopml first: a schema before it that others can write to could shadow its names (README, "Operations and security").
+SET search_path = shopml, public;
 \echo '-- embed_text'
 SELECT vector_dims(embed_text('red running shoes')) AS dims, round(vector_norm(embed_text('red running shoes'))::numeric, 4) AS norm,
        subvector(embed_text('red running shoes'), 1, 4) AS first_4;
