@@ -18,6 +18,9 @@ SELECT embed_text('x');
 -- a directory with a corrupt tokenizer.json
 SET shopml.model_dir = '/tmp/shopml-regress/models-corrupt';
 SELECT embed_text('x');
+-- files that fail their sha256 are not "installed", and the copy loaded from the good
+-- directory is not what a call would use now, so not "loaded" either
+SELECT installed, loaded FROM models;
 RESET shopml.model_dir;
 SELECT vector_dims(embed_text('back to the installed model'));
 

@@ -28,6 +28,16 @@ DROP TABLE shopml.leftover;
 CREATE EXTENSION shopml;
 SELECT shopml.vector_dims('[1,2,3]');
 
+-- search_path (item 6): Postgres picks the best-matching overload across every schema in the
+-- path, so a text overload in a schema others can write to wins for an untyped literal
+-- whatever the order; a qualified name or a typed argument cannot be shadowed
+CREATE FUNCTION public.vector_dims(text) RETURNS int LANGUAGE sql AS 'SELECT -7';
+SET search_path = shopml, public;
+SELECT vector_dims('[1,2,3]') AS unqualified, shopml.vector_dims('[1,2,3]') AS qualified,
+       vector_dims('[1,2,3]'::vector) AS typed;
+RESET search_path;
+DROP FUNCTION public.vector_dims(text);
+
 -- after install, an ordinary role cannot add objects to the schema
 SET ROLE shopml_attacker;
 CREATE FUNCTION shopml.vector_dims(text) RETURNS int LANGUAGE sql AS 'SELECT -7';
