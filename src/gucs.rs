@@ -25,7 +25,7 @@ static DEVICE: GucSetting<DeviceSetting> = GucSetting::<DeviceSetting>::new(Devi
 static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(8);
 /// Superuser-only ceiling on the padded tokens (texts x longest text) of one forward pass,
 /// whatever shopml.batch_size a user sets: a pass of all-MiniLM-L6-v2 takes about 45 kB per
-/// token (measured: benches/stress), so 4096 tokens bound it near 200 MB, and the default
+/// token (issue 13's probe: ~11 MB per 256-token text), so 4096 tokens bound it near 190 MB, and the default
 /// batch of 8 texts of 256 word pieces (2048 tokens) is never split.
 static MAX_BATCH_TOKENS: GucSetting<i32> = GucSetting::<i32>::new(4096);
 

@@ -23,8 +23,8 @@ const FIRST_SLICE: usize = 64 * 1024;
 const MAX_MODEL_NAME: usize = 256;
 
 unsafe fn model_arg(fcinfo: FunctionCallInfo, n: usize) -> String {
-    let (bytes, _) = text_bytes(pg_getarg_datum_raw(fcinfo, n), MAX_MODEL_NAME);
-    server_to_utf8(bytes, false).into_owned()
+    let (bytes, whole) = text_bytes(pg_getarg_datum_raw(fcinfo, n), MAX_MODEL_NAME);
+    server_to_utf8(bytes, whole).into_owned()
 }
 
 fn load(model: &str) -> Arc<Embedder> {

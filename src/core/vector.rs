@@ -335,6 +335,7 @@ pub fn check_elements(values: &[f32]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::test_rng::XorShift;
 
     #[test]
     fn parses_and_rejects_like_pgvector() {
@@ -377,12 +378,9 @@ mod tests {
 
     #[test]
     fn text_round_trip_is_bit_exact() {
-        let mut state = 0x9E3779B97F4A7C15u64;
+        let mut rng = XorShift(0x9E3779B97F4A7C15);
         for _ in 0..200_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let x = f32::from_bits(state as u32);
+            let x = f32::from_bits(rng.next_u64() as u32);
             if !x.is_finite() {
                 continue;
             }
@@ -437,13 +435,8 @@ mod tests {
     /// Random and mutated binary inputs: every one is either a valid vector or a clean error.
     #[test]
     fn fuzzed_binary_input_never_panics() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
         let (mut ok, mut err) = (0, 0);
         for _ in 0..50_000 {
             let dim = (next() % 40) as i16 - 4;
@@ -486,13 +479,8 @@ mod tests {
             "[", "]", ",", " ", "1", "-", ".", "e", "+", "5", "NaN", "inf", "1e39", "-1e-46", "0x1", "é", "\\", "\t",
             "\u{0}", "9999999999999999999999", "3.4028235e38",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as usize
-        };
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next_u64() as usize;
         let mut parsed = 0;
         for _ in 0..50_000 {
             let mut s = String::from(if next() % 3 == 0 { "" } else { "[" });

@@ -1,7 +1,7 @@
 //! Text and binary I/O of `vector` and its typmod. Binary form = pgvector's wire layout:
 //! int16 dimensions, int16 unused, float4 x dimensions, network byte order.
 
-use super::memory_vector::{arg_i32, arg_vector, checked_vector_datum, pg_finfo};
+use super::memory_vector::{arg_i32, arg_vector, pg_finfo, vector_datum};
 use crate::core::vector as v;
 use crate::error::{Error, OrReport, SqlState};
 use pgrx::pg_sys;
@@ -34,7 +34,7 @@ pub unsafe extern "C-unwind" fn vector_in(fcinfo: pg_sys::FunctionCallInfo) -> p
     let typmod = arg_i32(fcinfo, 2);
     let text = input.to_str().map_err(|_| Error::new(SqlState::InvalidTextRepresentation, "invalid input syntax for type vector")).or_report();
     let values = v::parse_text(text, typmod).or_report();
-    super::memory_vector::vector_datum(&values)
+    vector_datum(&values)
 }
 
 #[pgrx::pg_guard]
@@ -72,7 +72,8 @@ pub unsafe extern "C-unwind" fn vector_recv(fcinfo: pg_sys::FunctionCallInfo) ->
     };
     let (values, used) = v::parse_binary(rest, typmod).or_report();
     buf.cursor += used as i32;
-    checked_vector_datum(&values, typmod)
+    // parse_binary checked dimensions, typmod and elements; vector_datum keeps the invariants.
+    vector_datum(&values)
 }
 
 #[pgrx::pg_guard]
