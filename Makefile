@@ -19,6 +19,8 @@ install: setup
 	@echo "install: cargo pgrx install --release (incremental)"
 	@set -o pipefail; cargo pgrx install --release --pg-config $(PG_CONFIG) 2>&1 \
 	  | { grep -vE '^\s+(Compiling|Copying|Discovered|Writing|Installing)' || true; }
+	@# The install scripts of earlier releases, so that the upgrade test can start from them.
+	@install -m 644 sql/releases/*.sql $(shell $(PG_CONFIG) --sharedir)/extension/
 
 # Pure Rust (src/core, src/models) without Postgres.
 unit: models
@@ -27,7 +29,10 @@ unit: models
 regress: install models
 	bash tests/run_regress.sh
 
+# broken_build: a commit that does not compile fails `make install` and `make test`, even
+# with an older shopml.so installed.
 test: unit regress
+	bash tests/broken_build.sh
 
 data: setup
 	@bash scripts/make_data.sh

@@ -20,17 +20,17 @@ const DATASET_BYTES: usize = 256 << 20;
 
 type Kernel = fn(&[f32], &[f32]) -> f32;
 
+/// The operator's own formula (src/core/distance), over the dispatched kernel.
 fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
-    let (d, na, nb) = distance::cosine_parts(a, b);
-    1.0 - d / (na * nb).sqrt()
+    distance::cosine_distance(a, b) as f32
 }
 
+/// The same formula over the scalar reference kernel.
 fn scalar_cosine_distance(a: &[f32], b: &[f32]) -> f32 {
-    let (d, na, nb) = scalar::cosine_parts(a, b);
-    1.0 - d / (na * nb).sqrt()
+    distance::cosine_distance_from_parts(scalar::cosine_parts(a, b)) as f32
 }
 
-/// (name, dispatched kernel, scalar reference). Cosine goes through `cosine_parts`.
+/// (name, dispatched kernel, scalar reference). Cosine is the `<=>` formula on `cosine_parts`.
 const KERNELS: [(&str, Kernel, Kernel); 4] = [
     ("dot", distance::dot, scalar::dot),
     ("l2_squared", distance::l2_squared, scalar::l2_squared),

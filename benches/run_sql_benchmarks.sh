@@ -3,7 +3,7 @@
 # Needs the extension installed (`make install`). Arguments go to exact_search.py, e.g. --rows 100000.
 # Writes docs/exact_search.md and docs/exact_search.png.
 #
-# shared_buffers: raised to 8GB (SHOPML_BENCH_SHARED_BUFFERS) with a restart. A seq scan of a table
+# shared_buffers: raised to 8GB (SHOPML_BENCH_SHARED_BUFFERS) at start. A seq scan of a table
 # larger than shared_buffers/4 reads through a 256 kB ring buffer, i.e. every query re-copies
 # each page from the OS page cache; 8GB keeps the 1M-row table (~1.6 GB) under that limit, so after
 # the warm-up query it is served from shared buffers, as a dedicated search server would be.
@@ -20,12 +20,8 @@ python3 -c "import psycopg" 2>/dev/null || missing+=("psycopg[binary]")
 python3 -c "import threadpoolctl" 2>/dev/null || missing+=(threadpoolctl)
 if [ ${#missing[@]} -gt 0 ]; then python3 -m pip install -q "${missing[@]}"; fi
 
-bash tests/pg_cluster.sh start "$BASE" "$PORT"
+bash tests/pg_cluster.sh start "$BASE" "$PORT" -c shared_buffers="$SHARED_BUFFERS"
 trap 'bash tests/pg_cluster.sh stop "$BASE" "$PORT"' EXIT
-psql -X -q -h "$BASE" -p "$PORT" -U postgres -d postgres -c "ALTER SYSTEM SET shared_buffers = '$SHARED_BUFFERS'"
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "${SHOPML_PG_USER:-postgres}" -- "$@"; else "$@"; fi; }
-# pg_ctl restart reuses the port/socket options recorded in postmaster.opts at start.
-as_pg "$(pg_config --bindir)/pg_ctl" -D "$BASE/data" -l "$BASE/server.log" -w -m fast restart >/dev/null
 echo "cluster on $BASE:$PORT, shared_buffers=$(psql -X -At -h "$BASE" -p "$PORT" -U postgres -d postgres -c 'SHOW shared_buffers')"
 
 python3 benches/exact_search.py "$@"

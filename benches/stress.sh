@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 BASE=/tmp/shopml-stress PORT=54333 SECS=${1:-30}
 CAP_KB=${SHOPML_STRESS_CAP_KB:-3000000}
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$BASE" -p "$PORT" -U postgres -d postgres)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "${SHOPML_PG_USER:-postgres}" -- "$@"; else "$@"; fi; }
 scripts=$BASE-scripts
 rm -rf "$scripts" && mkdir -p "$scripts"
 
@@ -34,11 +33,7 @@ SELECT id FROM items ORDER BY emb OPERATOR(shopml.<=>) (SELECT emb FROM items WH
 SQL
 
 start_cluster() {  # $1: ulimit -v in kB, or "unlimited"
-  bash tests/pg_cluster.sh stop "$BASE" "$PORT" 2>/dev/null || true
-  rm -rf "$BASE" && mkdir -p "$BASE" && chown "${SHOPML_PG_USER:-postgres}" "$BASE"
-  as_pg "$(pg_config --bindir)/initdb" -D "$BASE/data" -U postgres -E UTF8 --locale=C.UTF-8 --no-sync -A trust >/dev/null
-  as_pg bash -c "ulimit -v $1; $(pg_config --bindir)/pg_ctl -D $BASE/data -l $BASE/server.log -w \
-    -o \"-p $PORT -k $BASE -c listen_addresses='' -c fsync=off -c max_connections=100\" start" >/dev/null
+  SHOPML_PG_ULIMIT_KB=$1 bash tests/pg_cluster.sh start "$BASE" "$PORT" -c max_connections=100
   "${PSQL[@]}" -c "CREATE EXTENSION shopml" \
     -c "CREATE TABLE items AS SELECT i AS id, array_agg(random()::real)::shopml.vector(384) AS emb
         FROM generate_series(1, 10000) i, generate_series(1, 384) d GROUP BY i" \

@@ -24,3 +24,8 @@ FROM (VALUES ('[1,2]'::vector), ('[3,4]')) t(v);
 SELECT '[1,2'::vector;
 SELECT '[1,2]'::vector <-> '[1,2,3]';
 SELECT embed_text('x', 'gpt-5');
+\echo '-- table_profile'
+SELECT column_name, sql_type, kind, rows, nulls, distinct_values, min, max FROM table_profile('products');
+\echo '-- trained_models'
+SELECT name, version, task, algorithm, trained_by FROM shopml.trained_models;
+SELECT drop_model('telco');

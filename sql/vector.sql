@@ -44,10 +44,6 @@ CREATE FUNCTION @extschema@.vector_dims(@extschema@.vector) RETURNS integer
     AS 'MODULE_PATHNAME', 'vector_dims' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.vector_norm(@extschema@.vector) RETURNS float8
     AS 'MODULE_PATHNAME', 'vector_norm' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.l2_normalize(@extschema@.vector) RETURNS @extschema@.vector
-    AS 'MODULE_PATHNAME', 'l2_normalize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.subvector(@extschema@.vector, integer, integer) RETURNS @extschema@.vector
-    AS 'MODULE_PATHNAME', 'subvector' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.vector_add(@extschema@.vector, @extschema@.vector) RETURNS @extschema@.vector
     AS 'MODULE_PATHNAME', 'vector_add' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.vector_sub(@extschema@.vector, @extschema@.vector) RETURNS @extschema@.vector
@@ -77,8 +73,6 @@ COMMENT ON FUNCTION @extschema@.cosine_distance(@extschema@.vector, @extschema@.
 COMMENT ON FUNCTION @extschema@.l1_distance(@extschema@.vector, @extschema@.vector) IS 'taxicab distance (operator <+>)';
 COMMENT ON FUNCTION @extschema@.vector_dims(@extschema@.vector) IS 'number of dimensions';
 COMMENT ON FUNCTION @extschema@.vector_norm(@extschema@.vector) IS 'Euclidean norm';
-COMMENT ON FUNCTION @extschema@.l2_normalize(@extschema@.vector) IS 'unit vector in the same direction; a zero vector stays zero';
-COMMENT ON FUNCTION @extschema@.subvector(@extschema@.vector, integer, integer) IS 'subvector(v, start, count): elements start (1-based) to start + count - 1';
 COMMENT ON FUNCTION @extschema@.vector_add(@extschema@.vector, @extschema@.vector) IS 'element-wise sum (operator +)';
 COMMENT ON FUNCTION @extschema@.vector_sub(@extschema@.vector, @extschema@.vector) IS 'element-wise difference (operator -)';
 COMMENT ON FUNCTION @extschema@.vector_mul(@extschema@.vector, @extschema@.vector) IS 'element-wise product (operator *)';

@@ -1,5 +1,7 @@
 //! Every setting of shopml (`shopml.*`), with typed getters.
 
+use crate::models::device::DeviceChoice;
+use crate::models::registry::Settings;
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::{pg_sys, PostgresGucEnum};
 use std::ffi::{CStr, CString};
@@ -28,6 +30,12 @@ static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(8);
 /// token (issue 13's probe: ~11 MB per 256-token text), so 4096 tokens bound it near 190 MB, and the default
 /// batch of 8 texts of 256 word pieces (2048 tokens) is never split.
 static MAX_BATCH_TOKENS: GucSetting<i32> = GucSetting::<i32>::new(4096);
+/// Superuser-only ceiling on the models one backend keeps loaded (kB; the least recently used go
+/// first). 1 GB holds the embedder (87 MB) and many trained models; a single larger model still
+/// loads, alone.
+/// Superuser-only ceiling on the memory one call may use to hold a table read for training (kB).
+static MAX_TRAINING_MEMORY: GucSetting<i32> = GucSetting::<i32>::new(2 * 1024 * 1024);
+static MODEL_CACHE_SIZE: GucSetting<i32> = GucSetting::<i32>::new(1024 * 1024);
 
 pub fn init() {
     GucRegistry::define_string_guc(
@@ -66,6 +74,26 @@ pub fn init() {
         GucContext::Suset,
         GucFlags::default(),
     );
+    GucRegistry::define_int_guc(
+        c"shopml.model_cache_size",
+        c"Most memory the models loaded by one backend may hold; the least recently used are dropped.",
+        c"Superuser only. A single model larger than this still loads, alone.",
+        &MODEL_CACHE_SIZE,
+        1024,
+        i32::MAX,
+        GucContext::Suset,
+        GucFlags::UNIT_KB,
+    );
+    GucRegistry::define_int_guc(
+        c"shopml.max_training_memory",
+        c"Most memory one call may use for the rows it reads to train or profile.",
+        c"Superuser only. A larger table is refused with a clean error before it is read in full.",
+        &MAX_TRAINING_MEMORY,
+        1024,
+        i32::MAX,
+        GucContext::Suset,
+        GucFlags::UNIT_KB,
+    );
     unsafe { pg_sys::MarkGUCPrefixReserved(c"shopml".as_ptr()) };
 }
 
@@ -87,12 +115,25 @@ fn default_model_dir() -> PathBuf {
     PathBuf::from(share).join("shopml").join("models")
 }
 
-pub fn device() -> &'static str {
+pub fn device() -> DeviceChoice {
     match DEVICE.get() {
-        DeviceSetting::Cpu => "cpu",
-        DeviceSetting::Cuda => "cuda",
-        DeviceSetting::Auto => "auto",
+        DeviceSetting::Cpu => DeviceChoice::Cpu,
+        DeviceSetting::Cuda => DeviceChoice::Cuda,
+        DeviceSetting::Auto => DeviceChoice::Auto,
     }
+}
+
+pub fn max_training_memory_bytes() -> usize {
+    MAX_TRAINING_MEMORY.get().max(1) as usize * 1024
+}
+
+pub fn model_cache_bytes() -> usize {
+    MODEL_CACHE_SIZE.get().max(1) as usize * 1024
+}
+
+/// What the model registry needs from the settings, read once per call.
+pub fn model_settings() -> Settings {
+    Settings { model_dir: model_dir(), device: device(), cache_bytes: model_cache_bytes() }
 }
 
 pub fn batch_size() -> usize {

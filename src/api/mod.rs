@@ -1,7 +1,10 @@
 //! The SQL surface: thin wrappers, one file per feature; hand-written SQL lives in sql/.
+mod catalog;
+mod compat;
 mod embed;
 mod models;
 
 pgrx::extension_sql_file!("../../sql/install_guard.sql", name = "install_guard", bootstrap);
 pgrx::extension_sql_file!("../../sql/vector.sql", name = "vector_type", requires = ["install_guard"]);
-pgrx::extension_sql_file!("../../sql/embed.sql", name = "embed", finalize);
+pgrx::extension_sql_file!("../../sql/catalog.sql", name = "catalog", requires = ["install_guard"]);
+pgrx::extension_sql_file!("../../sql/finalize.sql", name = "finalize", finalize);

@@ -1,7 +1,7 @@
 //! shopml.models: what the server knows, what is installed, what this backend has loaded.
 
 use crate::gucs;
-use crate::models::{cache, files, manifest};
+use crate::models::{files, manifest, registry};
 use pgrx::prelude::*;
 
 #[pg_extern(volatile, parallel_safe)]
@@ -39,7 +39,7 @@ fn model_status() -> TableIterator<
                 size.map(|s| s as i64),
                 m.files.get("model.safetensors").cloned().unwrap_or_default(),
                 installed,
-                cache::is_loaded(&m.name, &path),
+                registry::is_loaded(&m.name, &path),
                 path.display().to_string(),
             )
         })

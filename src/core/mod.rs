@@ -1,5 +1,9 @@
-//! Pure Rust algorithms (no pgrx): distance kernels, and later churn, ALS, metrics.
+//! Pure Rust algorithms (no pgrx): distance kernels, vector arithmetic, progress schedules,
+//! tables read for training, and later churn, ALS, metrics.
+pub mod catalog;
 pub mod distance;
+pub mod progress;
+pub mod table;
 pub mod vector;
 #[cfg(test)]
 pub(crate) mod test_rng;

@@ -1,12 +1,21 @@
-//! Choosing where models run: `shopml.device` = cpu | cuda | auto.
+//! Choosing where models run: `shopml.device` = cpu | cuda | auto, parsed once by the setting
+//! itself into [`DeviceChoice`].
 
 use crate::error::{Error, Result};
 use candle_core::Device;
 
-pub fn select(setting: &str) -> Result<Device> {
-    match setting {
-        "cpu" => Ok(Device::Cpu),
-        "cuda" => cuda().ok_or_else(|| {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeviceChoice {
+    Cpu,
+    Cuda,
+    /// The first CUDA device when this build and the machine have one, else the CPU.
+    Auto,
+}
+
+pub fn select(choice: DeviceChoice) -> Result<Device> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Cuda => cuda().ok_or_else(|| {
             Error::invalid_parameter("shopml.device is cuda but no CUDA device is available").with_hint(
                 if cfg!(feature = "cuda") {
                     "check the driver with nvidia-smi, or SET shopml.device = 'cpu'"
@@ -15,8 +24,7 @@ pub fn select(setting: &str) -> Result<Device> {
                 },
             )
         }),
-        "auto" => Ok(cuda().unwrap_or(Device::Cpu)),
-        other => Err(Error::invalid_parameter(format!("unknown device \"{other}\""))),
+        DeviceChoice::Auto => Ok(cuda().unwrap_or(Device::Cpu)),
     }
 }
 

@@ -1,8 +1,9 @@
-//! Candle model code, loaders, device selection and the per-backend model cache. No pgrx here.
+//! Candle model code, loaders, device selection and the model registry (the one way to load a
+//! model, with the per-backend cache). No pgrx here.
 pub mod bert;
-pub mod cache;
 pub mod device;
 pub mod embedder;
 pub mod files;
 pub mod manifest;
+pub mod registry;
 pub mod text_prefix;

@@ -84,3 +84,60 @@ fn convert(bytes: &[u8]) -> Cow<'_, str> {
         .report(),
     }
 }
+
+/// A `text` argument of a `#[pg_extern]` function, neither detoasted nor converted yet: the
+/// function reads as much as it needs with [`TextArg::read`]. (pgrx's `&str` and `String`
+/// would detoast the whole value and assume the database is UTF-8.)
+#[derive(Clone, Copy)]
+pub struct TextArg(pg_sys::Datum);
+
+impl TextArg {
+    /// # Safety
+    /// `datum` must be a non-null text datum valid for as long as the TextArg is used.
+    pub unsafe fn from_datum_unchecked(datum: pg_sys::Datum) -> Self {
+        TextArg(datum)
+    }
+
+    /// The text as UTF-8, reading about `limit` bytes at most; `(text, whole)`.
+    pub fn read(&self, limit: usize) -> (Cow<'_, str>, bool) {
+        // SAFETY: a TextArg only comes from a non-null text datum of the current call.
+        let (bytes, whole) = unsafe { text_bytes(self.0, limit) };
+        (server_to_utf8(bytes, whole), whole)
+    }
+}
+
+impl pgrx::FromDatum for TextArg {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        (!is_null && !datum.is_null()).then_some(TextArg(datum))
+    }
+}
+
+impl pgrx::IntoDatum for TextArg {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        Some(self.0)
+    }
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::TEXTOID
+    }
+}
+
+// SAFETY: elements of a detoasted text[] are text datums that live as long as the array.
+unsafe impl pgrx::datum::UnboxDatum for TextArg {
+    type As<'src> = TextArg;
+    unsafe fn unbox<'src>(datum: pgrx::datum::Datum<'src>) -> Self::As<'src>
+    where
+        Self: 'src,
+    {
+        TextArg(datum.sans_lifetime())
+    }
+}
+
+// SAFETY: the argument is declared `text` (SqlTranslatable below), so the datum is one.
+unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for TextArg {
+    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+        let index = arg.index();
+        arg.unbox_arg_using_from_datum().unwrap_or_else(|| panic!("argument {index} must not be null"))
+    }
+}
+
+pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(TextArg, "TEXT");

@@ -1,9 +1,10 @@
 //! avg(vector) and sum(vector), parallel-safe: avg keeps [count, sums...] as float8[] (combined
 //! by adding), sum uses vector_add as both transition and combine function.
 
-use super::memory_vector::{arg_vector, pg_finfo, vector_datum};
+use super::memory_vector::{arg_vector, vector_datum};
+use crate::pg::fmgr::{pg_finfo};
 use crate::core::vector as v;
-use crate::error::OrReport;
+use crate::pg::OrReport;
 use pgrx::pg_sys::{Datum, FunctionCallInfo};
 use pgrx::{FromDatum, IntoDatum};
 

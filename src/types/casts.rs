@@ -1,9 +1,11 @@
 //! Casts: integer[] / real[] / double precision[] / numeric[] -> vector, vector -> real[], and
 //! the typmod coercion `vector -> vector(n)`.
 
-use super::memory_vector::{arg_i32, arg_vector, checked_vector_datum, pg_finfo};
+use super::memory_vector::{arg_vector, checked_vector_datum};
+use crate::pg::fmgr::{arg_i32, pg_finfo};
 use crate::core::vector as v;
-use crate::error::{Error, OrReport, SqlState};
+use crate::error::{Error, SqlState};
+use crate::pg::OrReport;
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 pg_finfo!(pg_finfo_vector, pg_finfo_array_to_vector, pg_finfo_vector_to_float4);

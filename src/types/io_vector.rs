@@ -1,9 +1,11 @@
 //! Text and binary I/O of `vector` and its typmod. Binary form = pgvector's wire layout:
 //! int16 dimensions, int16 unused, float4 x dimensions, network byte order.
 
-use super::memory_vector::{arg_i32, arg_vector, pg_finfo, vector_datum};
+use super::memory_vector::{arg_vector, vector_datum};
+use crate::pg::fmgr::{arg_i32, pg_finfo};
 use crate::core::vector as v;
-use crate::error::{Error, OrReport, SqlState};
+use crate::error::{Error, SqlState};
+use crate::pg::OrReport;
 use pgrx::pg_sys;
 use std::ffi::{c_char, CStr};
 

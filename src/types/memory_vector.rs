@@ -1,24 +1,14 @@
 //! The on-disk and in-memory layout of `vector`, identical to pgvector's: a varlena header,
-//! int16 dimensions, int16 unused (0), then float4 x dimensions. Plus the few fmgr helpers the
-//! C-ABI SQL functions of src/types share.
+//! int16 dimensions, int16 unused (0), then float4 x dimensions: reading a datum as a slice and
+//! building a checked datum from one.
 
-use crate::error::{Error, OrReport};
+use crate::error::Error;
+use crate::pg::OrReport;
 use pgrx::pg_sys;
 use std::ffi::c_void;
 
-const HEADER: usize = pg_sys::VARHDRSZ + 4;
+pub(crate) const HEADER: usize = pg_sys::VARHDRSZ + 4;
 
-/// Declares the `pg_finfo_*` records Postgres looks up for version-1 C functions.
-macro_rules! pg_finfo {
-    ($($name:ident),* $(,)?) => {$(
-        #[no_mangle]
-        pub extern "C" fn $name() -> &'static pgrx::pg_sys::Pg_finfo_record {
-            static V1: pgrx::pg_sys::Pg_finfo_record = pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
-            &V1
-        }
-    )*};
-}
-pub(crate) use pg_finfo;
 
 /// A detoasted `vector` argument. Detoasting happens once, here; the slice borrows memory that
 /// lives until the end of the call.
@@ -28,6 +18,11 @@ pub struct VectorArg {
 }
 
 impl VectorArg {
+    /// # Safety
+    /// `data` must point at `dim` float4s that stay valid for the current call.
+    pub unsafe fn from_raw(data: *const f32, dim: usize) -> Self {
+        VectorArg { data, dim }
+    }
     pub fn as_slice(&self) -> &[f32] {
         // SAFETY: `data` points at `dim` float4s of a detoasted, 4-byte aligned datum.
         unsafe { std::slice::from_raw_parts(self.data, self.dim) }
@@ -90,18 +85,4 @@ pub fn checked_vector_datum(values: &[f32], typmod: i32) -> pg_sys::Datum {
     crate::core::vector::check_dim(values.len()).or_report();
     crate::core::vector::check_expected_dim(typmod, values.len()).or_report();
     vector_datum(values)
-}
-
-/// # Safety
-/// Argument `n` must exist and be an int4.
-pub unsafe fn arg_i32(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> i32 {
-    pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n).value() as i32
-}
-
-pub fn f64_datum(x: f64) -> pg_sys::Datum {
-    pg_sys::Datum::from(x.to_bits())
-}
-
-pub fn bool_datum(b: bool) -> pg_sys::Datum {
-    pg_sys::Datum::from(b)
 }

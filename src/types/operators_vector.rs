@@ -1,10 +1,12 @@
 //! Distances, arithmetic, comparisons and functions of `vector`. Each entry point reads its
 //! arguments, checks dimensions, calls a kernel of src/core, and returns.
 
-use super::memory_vector::{arg_i32, arg_vector, bool_datum, f64_datum, pg_finfo, vector_datum};
+use super::memory_vector::{arg_vector, vector_datum};
+use super::vector_extern::Vector;
+use crate::pg::fmgr::{bool_datum, f64_datum, pg_finfo};
 use crate::core::distance as d;
 use crate::core::vector as v;
-use crate::error::OrReport;
+use crate::pg::OrReport;
 
 use pgrx::pg_sys::{Datum, FunctionCallInfo};
 use std::cmp::Ordering;
@@ -18,8 +20,6 @@ pg_finfo!(
     pg_finfo_l1_distance,
     pg_finfo_vector_dims,
     pg_finfo_vector_norm,
-    pg_finfo_l2_normalize,
-    pg_finfo_subvector,
     pg_finfo_vector_add,
     pg_finfo_vector_sub,
     pg_finfo_vector_mul,
@@ -53,7 +53,7 @@ macro_rules! sql_fn {
 
 sql_fn!(l2_distance, |fcinfo| {
     let (a, b) = two(fcinfo);
-    f64_datum((d::l2_squared(a.as_slice(), b.as_slice()) as f64).sqrt())
+    f64_datum(d::l2_distance(a.as_slice(), b.as_slice()))
 });
 
 sql_fn!(vector_l2_squared_distance, |fcinfo| {
@@ -63,25 +63,22 @@ sql_fn!(vector_l2_squared_distance, |fcinfo| {
 
 sql_fn!(inner_product, |fcinfo| {
     let (a, b) = two(fcinfo);
-    f64_datum(d::dot(a.as_slice(), b.as_slice()) as f64)
+    f64_datum(d::inner_product(a.as_slice(), b.as_slice()))
 });
 
 sql_fn!(vector_negative_inner_product, |fcinfo| {
     let (a, b) = two(fcinfo);
-    f64_datum(-(d::dot(a.as_slice(), b.as_slice()) as f64))
+    f64_datum(d::negative_inner_product(a.as_slice(), b.as_slice()))
 });
 
 sql_fn!(cosine_distance, |fcinfo| {
     let (a, b) = two(fcinfo);
-    let (dot, na, nb) = d::cosine_parts(a.as_slice(), b.as_slice());
-    // A zero vector has no direction: NaN, as in pgvector.
-    let sim = dot as f64 / ((na as f64) * (nb as f64)).sqrt();
-    f64_datum(if sim.is_nan() { f64::NAN } else { 1.0 - sim.clamp(-1.0, 1.0) })
+    f64_datum(d::cosine_distance(a.as_slice(), b.as_slice()))
 });
 
 sql_fn!(l1_distance, |fcinfo| {
     let (a, b) = two(fcinfo);
-    f64_datum(d::l1(a.as_slice(), b.as_slice()) as f64)
+    f64_datum(d::l1_distance(a.as_slice(), b.as_slice()))
 });
 
 sql_fn!(vector_dims, |fcinfo| Datum::from(arg_vector(fcinfo, 0).dim() as i32));
@@ -90,12 +87,18 @@ sql_fn!(vector_norm, |fcinfo| {
     f64_datum(v::norm(arg_vector(fcinfo, 0).as_slice()))
 });
 
-sql_fn!(l2_normalize, |fcinfo| vector_datum(&v::l2_normalize(arg_vector(fcinfo, 0).as_slice())));
+/// Unit vector in the same direction; a zero vector stays zero. A #[pg_extern] (pgrx writes its
+/// SQL), as fast as the C-ABI functions here: benches/extern_overhead.sh.
+#[pgrx::pg_extern(immutable, strict, parallel_safe, requires = ["vector_type"])]
+fn l2_normalize(v: Vector) -> Vector {
+    Vector::new(&v::l2_normalize(v.as_slice()))
+}
 
-sql_fn!(subvector, |fcinfo| {
-    let a = arg_vector(fcinfo, 0);
-    vector_datum(&v::subvector(a.as_slice(), arg_i32(fcinfo, 1), arg_i32(fcinfo, 2)).or_report())
-});
+/// subvector(v, start, count): elements start (1-based) to start + count - 1.
+#[pgrx::pg_extern(immutable, strict, parallel_safe, requires = ["vector_type"])]
+fn subvector(v: Vector, start: i32, count: i32) -> Vector {
+    Vector::new(&v::subvector(v.as_slice(), start, count).or_report())
+}
 
 sql_fn!(vector_add, |fcinfo| {
     let (a, b) = two(fcinfo);

@@ -98,9 +98,7 @@ SELECT sum(v) FROM (VALUES ('[1,2]'::vector), ('[1,2,3]')) t(v);
 SELECT ('[1,2,3]'::vector)::vector(2);
 
 -- the SQLSTATE of each class of bad input
-CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS
-$$ BEGIN EXECUTE q; RETURN 'ok'; EXCEPTION WHEN others THEN RETURN SQLSTATE; END $$;
-SELECT q, pg_temp.sqlstate_of(q) FROM unnest(ARRAY[
+SELECT q, regress.sqlstate_of(q) FROM unnest(ARRAY[
   $q$SELECT '[1,2]'::vector <-> '[1,2,3]'$q$, $q$SELECT '[3e38]'::vector + '[3e38]'$q$,
   $q$SELECT '[1e-30]'::vector * '[1e-30]'$q$, $q$SELECT subvector('[1,2,3]', 1, 0)$q$,
   $q$SELECT ARRAY[[1,2],[3,4]]::vector$q$, $q$SELECT ARRAY[1,NULL,3]::vector$q$,
@@ -114,7 +112,8 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_des
 SELECT count(*) AS undocumented_casts FROM pg_cast c JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_cast'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(c.oid, 'pg_cast') IS NULL;
 -- all IMMUTABLE STRICT PARALLEL SAFE except the aggregates (avg, sum: not strict by nature)
--- and model_status (volatile: it reads the model directory)
+-- model_status (volatile: it reads the model directory), drop_model (volatile: it writes the
+-- catalog) and table_profile (stable, not strict: it reads a table; NULL is an error)
 SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml'
 WHERE p.provolatile <> 'i' OR NOT p.proisstrict OR p.proparallel <> 's' ORDER BY 1;

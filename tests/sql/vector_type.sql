@@ -41,9 +41,7 @@ SELECT '[1]'::vector(2, 3);
 SELECT array_fill(1, ARRAY[16001])::vector;
 
 -- the SQLSTATE of each malformed literal
-CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS
-$$ BEGIN EXECUTE q; RETURN 'ok'; EXCEPTION WHEN others THEN RETURN SQLSTATE; END $$;
-SELECT q, pg_temp.sqlstate_of(q) FROM unnest(ARRAY[
+SELECT q, regress.sqlstate_of(q) FROM unnest(ARRAY[
   $q$SELECT '[1,2'::vector$q$, $q$SELECT '[a]'::vector$q$, $q$SELECT '[]'::vector$q$,
   $q$SELECT '[NaN]'::vector$q$, $q$SELECT '[1,Infinity]'::vector$q$, $q$SELECT '[1e39]'::vector$q$,
   $q$SELECT '[1,2]'::vector(3)$q$, $q$SELECT '[1]'::vector(0)$q$, $q$SELECT '[1]'::vector(2, 3)$q$,

@@ -9,302 +9,11 @@
 
 use std::sync::OnceLock;
 
-/// The reference implementation: one sequential f32 accumulator per quantity, no tricks.
-/// It is also what non-x86_64 targets (and x86_64 CPUs without AVX2+FMA) use.
-pub mod scalar {
-    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-        debug_assert_eq!(a.len(), b.len());
-        let mut s = 0.0f32;
-        for (x, y) in a.iter().zip(b) {
-            s += x * y;
-        }
-        s
-    }
-
-    pub fn l2_squared(a: &[f32], b: &[f32]) -> f32 {
-        debug_assert_eq!(a.len(), b.len());
-        let mut s = 0.0f32;
-        for (x, y) in a.iter().zip(b) {
-            let d = x - y;
-            s += d * d;
-        }
-        s
-    }
-
-    pub fn l1(a: &[f32], b: &[f32]) -> f32 {
-        debug_assert_eq!(a.len(), b.len());
-        let mut s = 0.0f32;
-        for (x, y) in a.iter().zip(b) {
-            s += (x - y).abs();
-        }
-        s
-    }
-
-    /// (a·b, |a|², |b|²) in one pass over both slices.
-    pub fn cosine_parts(a: &[f32], b: &[f32]) -> (f32, f32, f32) {
-        debug_assert_eq!(a.len(), b.len());
-        let (mut d, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
-        for (x, y) in a.iter().zip(b) {
-            d += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        (d, na, nb)
-    }
-
-    pub fn norm_squared(a: &[f32]) -> f32 {
-        let mut s = 0.0f32;
-        for x in a {
-            s += x * x;
-        }
-        s
-    }
-}
-
-/// AVX2 + FMA: 8 lanes, 4 independent accumulators (32 floats per iteration) so the loop is
-/// bound by load/FMA throughput rather than by the 4-cycle FMA latency of a single chain.
+pub mod scalar;
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use std::arch::x86_64::*;
-
-    /// Sliding window for tail masks: loading 8 i32 from `MASK[8 - rem..]` gives `rem` lanes
-    /// of -1 (load) followed by zeros. `vmaskmovps` does not touch (or fault on) masked lanes.
-    static MASK: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
-
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn tail_mask(rem: usize) -> __m256i {
-        debug_assert!(rem > 0 && rem < 8);
-        unsafe { _mm256_loadu_si256(MASK.as_ptr().add(8 - rem) as *const __m256i) }
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn hsum(v: __m256) -> f32 {
-        let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        let s = _mm_add_ss(s, _mm_shuffle_ps::<0b01>(s, s));
-        _mm_cvtss_f32(s)
-    }
-
-    /// One kernel that folds `step(x, y, acc) -> acc` over both slices. A macro rather than a
-    /// closure so that the step is certainly inlined into the target_feature function.
-    macro_rules! reduce2 {
-        ($(#[$m:meta])* $name:ident, |$x:ident, $y:ident, $acc:ident| $step:expr) => {
-            $(#[$m])*
-            #[target_feature(enable = "avx2,fma")]
-            pub unsafe fn $name(a: &[f32], b: &[f32]) -> f32 {
-                let n = a.len().min(b.len());
-                let (pa, pb) = (a.as_ptr(), b.as_ptr());
-                let mut s = [_mm256_setzero_ps(); 4];
-                let mut i = 0;
-                // SAFETY: every unmasked load reads [i, i + 8) with i + 8 <= n; the tail load
-                // is masked to [i, n).
-                unsafe {
-                    while i + 32 <= n {
-                        for k in 0..4 {
-                            let $x = _mm256_loadu_ps(pa.add(i + 8 * k));
-                            let $y = _mm256_loadu_ps(pb.add(i + 8 * k));
-                            let $acc = s[k];
-                            s[k] = $step;
-                        }
-                        i += 32;
-                    }
-                    while i + 8 <= n {
-                        let $x = _mm256_loadu_ps(pa.add(i));
-                        let $y = _mm256_loadu_ps(pb.add(i));
-                        let $acc = s[0];
-                        s[0] = $step;
-                        i += 8;
-                    }
-                    if i < n {
-                        // Masked lanes load as 0.0, which adds 0 to every kernel here.
-                        let m = tail_mask(n - i);
-                        let $x = _mm256_maskload_ps(pa.add(i), m);
-                        let $y = _mm256_maskload_ps(pb.add(i), m);
-                        let $acc = s[1];
-                        s[1] = $step;
-                    }
-                    hsum(_mm256_add_ps(_mm256_add_ps(s[0], s[1]), _mm256_add_ps(s[2], s[3])))
-                }
-            }
-        };
-    }
-
-    reduce2!(dot, |x, y, acc| _mm256_fmadd_ps(x, y, acc));
-    reduce2!(l2_squared, |x, y, acc| {
-        let d = _mm256_sub_ps(x, y);
-        _mm256_fmadd_ps(d, d, acc)
-    });
-    reduce2!(l1, |x, y, acc| {
-        // |d| by clearing the sign bit.
-        let d = _mm256_sub_ps(x, y);
-        _mm256_add_ps(acc, _mm256_andnot_ps(_mm256_set1_ps(-0.0), d))
-    });
-
-    #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn norm_squared(a: &[f32]) -> f32 {
-        // Both loads hit the same cache line; not worth a separate loop.
-        unsafe { dot(a, a) }
-    }
-
-    /// 3 quantities x 4 accumulators = 12 ymm registers, plus 2 for the loads: fits in 16.
-    #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn cosine_parts(a: &[f32], b: &[f32]) -> (f32, f32, f32) {
-        let n = a.len().min(b.len());
-        let (pa, pb) = (a.as_ptr(), b.as_ptr());
-        let z = _mm256_setzero_ps();
-        let (mut d, mut na, mut nb) = ([z; 4], [z; 4], [z; 4]);
-        let mut i = 0;
-        // SAFETY: as in `reduce2!`.
-        unsafe {
-            while i + 32 <= n {
-                for k in 0..4 {
-                    let x = _mm256_loadu_ps(pa.add(i + 8 * k));
-                    let y = _mm256_loadu_ps(pb.add(i + 8 * k));
-                    d[k] = _mm256_fmadd_ps(x, y, d[k]);
-                    na[k] = _mm256_fmadd_ps(x, x, na[k]);
-                    nb[k] = _mm256_fmadd_ps(y, y, nb[k]);
-                }
-                i += 32;
-            }
-            while i + 8 <= n {
-                let x = _mm256_loadu_ps(pa.add(i));
-                let y = _mm256_loadu_ps(pb.add(i));
-                d[0] = _mm256_fmadd_ps(x, y, d[0]);
-                na[0] = _mm256_fmadd_ps(x, x, na[0]);
-                nb[0] = _mm256_fmadd_ps(y, y, nb[0]);
-                i += 8;
-            }
-            if i < n {
-                let m = tail_mask(n - i);
-                let x = _mm256_maskload_ps(pa.add(i), m);
-                let y = _mm256_maskload_ps(pb.add(i), m);
-                d[1] = _mm256_fmadd_ps(x, y, d[1]);
-                na[1] = _mm256_fmadd_ps(x, x, na[1]);
-                nb[1] = _mm256_fmadd_ps(y, y, nb[1]);
-            }
-            let fold = |v: [__m256; 4]| {
-                hsum(_mm256_add_ps(_mm256_add_ps(v[0], v[1]), _mm256_add_ps(v[2], v[3])))
-            };
-            (fold(d), fold(na), fold(nb))
-        }
-    }
-}
-
-/// AVX-512F: 16 lanes, 4 accumulators (64 floats per iteration), masked loads for the tail.
-/// Only AVX-512F instructions are used (no DQ/BW/VL), so any AVX-512 CPU qualifies.
+mod avx2;
 #[cfg(target_arch = "x86_64")]
-mod avx512 {
-    use std::arch::x86_64::*;
-
-    #[inline]
-    fn tail_mask(rem: usize) -> __mmask16 {
-        debug_assert!(rem > 0 && rem < 16);
-        ((1u32 << rem) - 1) as __mmask16
-    }
-
-    macro_rules! reduce2 {
-        ($name:ident, |$x:ident, $y:ident, $acc:ident| $step:expr) => {
-            #[target_feature(enable = "avx512f")]
-            pub unsafe fn $name(a: &[f32], b: &[f32]) -> f32 {
-                let n = a.len().min(b.len());
-                let (pa, pb) = (a.as_ptr(), b.as_ptr());
-                let mut s = [_mm512_setzero_ps(); 4];
-                let mut i = 0;
-                // SAFETY: unmasked loads read [i, i + 16) with i + 16 <= n; the tail load is
-                // masked to [i, n) and masked-off lanes are neither read nor faulted on.
-                unsafe {
-                    while i + 64 <= n {
-                        for k in 0..4 {
-                            let $x = _mm512_loadu_ps(pa.add(i + 16 * k));
-                            let $y = _mm512_loadu_ps(pb.add(i + 16 * k));
-                            let $acc = s[k];
-                            s[k] = $step;
-                        }
-                        i += 64;
-                    }
-                    while i + 16 <= n {
-                        let $x = _mm512_loadu_ps(pa.add(i));
-                        let $y = _mm512_loadu_ps(pb.add(i));
-                        let $acc = s[0];
-                        s[0] = $step;
-                        i += 16;
-                    }
-                    if i < n {
-                        let m = tail_mask(n - i);
-                        let $x = _mm512_maskz_loadu_ps(m, pa.add(i));
-                        let $y = _mm512_maskz_loadu_ps(m, pb.add(i));
-                        let $acc = s[1];
-                        s[1] = $step;
-                    }
-                    _mm512_reduce_add_ps(_mm512_add_ps(
-                        _mm512_add_ps(s[0], s[1]),
-                        _mm512_add_ps(s[2], s[3]),
-                    ))
-                }
-            }
-        };
-    }
-
-    reduce2!(dot, |x, y, acc| _mm512_fmadd_ps(x, y, acc));
-    reduce2!(l2_squared, |x, y, acc| {
-        let d = _mm512_sub_ps(x, y);
-        _mm512_fmadd_ps(d, d, acc)
-    });
-    // _mm512_abs_ps is AVX-512F (an integer AND); _mm512_andnot_ps would need AVX-512DQ.
-    reduce2!(l1, |x, y, acc| _mm512_add_ps(acc, _mm512_abs_ps(_mm512_sub_ps(x, y))));
-
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn norm_squared(a: &[f32]) -> f32 {
-        unsafe { dot(a, a) }
-    }
-
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn cosine_parts(a: &[f32], b: &[f32]) -> (f32, f32, f32) {
-        let n = a.len().min(b.len());
-        let (pa, pb) = (a.as_ptr(), b.as_ptr());
-        let z = _mm512_setzero_ps();
-        let (mut d, mut na, mut nb) = ([z; 4], [z; 4], [z; 4]);
-        let mut i = 0;
-        // SAFETY: as in `reduce2!`.
-        unsafe {
-            while i + 64 <= n {
-                for k in 0..4 {
-                    let x = _mm512_loadu_ps(pa.add(i + 16 * k));
-                    let y = _mm512_loadu_ps(pb.add(i + 16 * k));
-                    d[k] = _mm512_fmadd_ps(x, y, d[k]);
-                    na[k] = _mm512_fmadd_ps(x, x, na[k]);
-                    nb[k] = _mm512_fmadd_ps(y, y, nb[k]);
-                }
-                i += 64;
-            }
-            while i + 16 <= n {
-                let x = _mm512_loadu_ps(pa.add(i));
-                let y = _mm512_loadu_ps(pb.add(i));
-                d[0] = _mm512_fmadd_ps(x, y, d[0]);
-                na[0] = _mm512_fmadd_ps(x, x, na[0]);
-                nb[0] = _mm512_fmadd_ps(y, y, nb[0]);
-                i += 16;
-            }
-            if i < n {
-                let m = tail_mask(n - i);
-                let x = _mm512_maskz_loadu_ps(m, pa.add(i));
-                let y = _mm512_maskz_loadu_ps(m, pb.add(i));
-                d[1] = _mm512_fmadd_ps(x, y, d[1]);
-                na[1] = _mm512_fmadd_ps(x, x, na[1]);
-                nb[1] = _mm512_fmadd_ps(y, y, nb[1]);
-            }
-            let fold = |v: [__m512; 4]| {
-                _mm512_reduce_add_ps(_mm512_add_ps(
-                    _mm512_add_ps(v[0], v[1]),
-                    _mm512_add_ps(v[2], v[3]),
-                ))
-            };
-            (fold(d), fold(na), fold(nb))
-        }
-    }
-}
+mod avx512;
 
 // ---------------------------------------------------------------------------------------------
 // Run-time dispatch
@@ -457,6 +166,53 @@ pub fn cosine_parts(a: &[f32], b: &[f32]) -> (f32, f32, f32) {
 pub fn norm_squared(a: &[f32]) -> f32 {
     // SAFETY: see `dot`.
     unsafe { (active().norm_squared)(a) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The distances as SQL returns them (float8): one definition for the operators, the index and
+// the benches. The kernels accumulate in f32; the final formula runs in f64, as in pgvector.
+// ---------------------------------------------------------------------------------------------
+
+/// `<->`: Euclidean distance.
+#[inline]
+pub fn l2_distance(a: &[f32], b: &[f32]) -> f64 {
+    (l2_squared(a, b) as f64).sqrt()
+}
+
+/// `inner_product(a, b)`.
+#[inline]
+pub fn inner_product(a: &[f32], b: &[f32]) -> f64 {
+    dot(a, b) as f64
+}
+
+/// `<#>`: the negated inner product, so that smaller means closer as for the other operators.
+#[inline]
+pub fn negative_inner_product(a: &[f32], b: &[f32]) -> f64 {
+    -(dot(a, b) as f64)
+}
+
+/// `<=>`: 1 - cos(a, b), clamped to [0, 2]; NaN when either vector is zero (no direction), as
+/// in pgvector.
+#[inline]
+pub fn cosine_distance(a: &[f32], b: &[f32]) -> f64 {
+    cosine_distance_from_parts(cosine_parts(a, b))
+}
+
+/// [`cosine_distance`] from the (a·b, |a|², |b|²) that [`cosine_parts`] returns.
+#[inline]
+pub fn cosine_distance_from_parts((dot, na, nb): (f32, f32, f32)) -> f64 {
+    let sim = dot as f64 / ((na as f64) * (nb as f64)).sqrt();
+    if sim.is_nan() {
+        f64::NAN
+    } else {
+        1.0 - sim.clamp(-1.0, 1.0)
+    }
+}
+
+/// `<+>`: Manhattan distance.
+#[inline]
+pub fn l1_distance(a: &[f32], b: &[f32]) -> f64 {
+    l1(a, b) as f64
 }
 
 #[cfg(test)]
@@ -640,5 +396,17 @@ mod tests {
                 assert_eq!((k.dot)(&b, &a), (0..37).sum::<i32>() as f32, "{}", k.name);
             }
         }
+    }
+
+    #[test]
+    fn sql_formulas() {
+        let (a, b) = ([3.0f32, 4.0], [0.0f32, 0.0]);
+        assert_eq!(l2_distance(&a, &b), 5.0);
+        assert!(cosine_distance(&a, &b).is_nan(), "a zero vector has no direction");
+        assert_eq!(cosine_distance(&a, &a), 0.0);
+        assert_eq!(cosine_distance(&a, &[-3.0, -4.0]), 2.0);
+        assert_eq!(negative_inner_product(&a, &a), -25.0);
+        assert_eq!(inner_product(&a, &[1.0, 1.0]), 7.0);
+        assert_eq!(l1_distance(&a, &[1.0, 1.0]), 5.0);
     }
 }

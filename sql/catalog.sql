@@ -1,0 +1,25 @@
+-- The catalog of trained models (churn, recommenders, text classifiers): one row per version.
+-- Written only by shopml's functions, which switch to the extension owner for that write alone
+-- (the data they train on is read with the caller's privileges). Everyone may see what exists;
+-- the weights (payload) are readable by shopml's functions only. pg_dump keeps the rows.
+
+CREATE TABLE @extschema@.trained_models (
+    name       text        NOT NULL CHECK (name OPERATOR(pg_catalog.~) '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$'),
+    version    integer     NOT NULL CHECK (version OPERATOR(pg_catalog.>) 0),
+    task       text        NOT NULL,
+    algorithm  text        NOT NULL,
+    options    jsonb       NOT NULL,
+    features   jsonb       NOT NULL,
+    metrics    jsonb       NOT NULL,
+    payload    bytea       NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    trained_by name        NOT NULL,
+    PRIMARY KEY (name, version)
+);
+COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload), who trained it and when';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.trained_models', '');
+
+REVOKE ALL ON @extschema@.trained_models FROM PUBLIC;
+GRANT SELECT (name, version, task, algorithm, options, features, metrics, created_at, trained_by)
+    ON @extschema@.trained_models TO PUBLIC;

@@ -1,0 +1,50 @@
+-- shopml 0.1.0 -> 0.2.0: `ALTER EXTENSION shopml UPDATE` after installing the 0.2.0 library.
+-- The result equals a fresh 0.2.0 install (tests/sql/upgrade.sql compares them object by object).
+
+-- embed_text, embed_texts, l2_normalize and subvector are #[pg_extern] functions now: same SQL
+-- signatures and results, new C symbols (the 0.1.0 symbols stay in the library, forwarding).
+CREATE OR REPLACE FUNCTION @extschema@.embed_text("input" TEXT, "model" TEXT DEFAULT 'all-MiniLM-L6-v2')
+RETURNS @extschema@.vector IMMUTABLE STRICT PARALLEL SAFE COST 10000
+LANGUAGE c AS 'MODULE_PATHNAME', 'embed_text_wrapper';
+CREATE OR REPLACE FUNCTION @extschema@.embed_texts("inputs" TEXT[], "model" TEXT DEFAULT 'all-MiniLM-L6-v2')
+RETURNS @extschema@.vector[] IMMUTABLE STRICT PARALLEL SAFE COST 100000
+LANGUAGE c AS 'MODULE_PATHNAME', 'embed_texts_wrapper';
+CREATE OR REPLACE FUNCTION @extschema@.l2_normalize("v" @extschema@.vector)
+RETURNS @extschema@.vector IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'l2_normalize_wrapper';
+CREATE OR REPLACE FUNCTION @extschema@.subvector("v" @extschema@.vector, "start" INT, "count" INT)
+RETURNS @extschema@.vector IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'subvector_wrapper';
+
+-- The catalog of trained models (as in sql/catalog.sql).
+CREATE TABLE @extschema@.trained_models (
+    name       text        NOT NULL CHECK (name OPERATOR(pg_catalog.~) '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$'),
+    version    integer     NOT NULL CHECK (version OPERATOR(pg_catalog.>) 0),
+    task       text        NOT NULL,
+    algorithm  text        NOT NULL,
+    options    jsonb       NOT NULL,
+    features   jsonb       NOT NULL,
+    metrics    jsonb       NOT NULL,
+    payload    bytea       NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    trained_by name        NOT NULL,
+    PRIMARY KEY (name, version)
+);
+COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload), who trained it and when';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.trained_models', '');
+REVOKE ALL ON @extschema@.trained_models FROM PUBLIC;
+GRANT SELECT (name, version, task, algorithm, options, features, metrics, created_at, trained_by)
+    ON @extschema@.trained_models TO PUBLIC;
+
+CREATE FUNCTION @extschema@.drop_model("name" TEXT) RETURNS bigint
+STRICT VOLATILE PARALLEL UNSAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'drop_model_wrapper';
+
+CREATE FUNCTION @extschema@.table_profile("relation" regclass, "columns" TEXT[] DEFAULT NULL)
+RETURNS TABLE ("column_name" TEXT, "sql_type" TEXT, "kind" TEXT, "rows" bigint, "nulls" bigint,
+               "distinct_values" bigint, "min" TEXT, "max" TEXT)
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'table_profile_wrapper';
+
+COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its trainer or a superuser); returns the versions dropped';
+COMMENT ON FUNCTION @extschema@.table_profile(regclass, text[]) IS 'what shopml reads from a table, column by column: kind, rows, NULLs, distinct values, min, max (read with the caller''s privileges)';

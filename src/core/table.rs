@@ -1,0 +1,147 @@
+//! A table read for training, column by column, in the few kinds shopml's models use. Filled by
+//! the SPI reader (src/pg/table_reader.rs); consumed by training code, which never sees pgrx.
+
+use std::collections::HashSet;
+
+/// The values of one column; `None` is SQL NULL (and NaN or ±Infinity in numbers and times).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    /// smallint, integer, bigint, real, double precision, numeric.
+    Number(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    /// text, varchar, char, name and enums.
+    Text(Vec<Option<String>>),
+    /// date, timestamp, timestamptz, as seconds since 1970-01-01 UTC.
+    Time(Vec<Option<f64>>),
+    Vector(Vec<Option<Vec<f32>>>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub name: String,
+    /// The SQL type as Postgres writes it (`numeric(10,2)`, `timestamp with time zone`).
+    pub sql_type: String,
+    pub values: Values,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: usize,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+impl Values {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Values::Number(_) => "number",
+            Values::Bool(_) => "boolean",
+            Values::Text(_) => "text",
+            Values::Time(_) => "time",
+            Values::Vector(_) => "vector",
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Number(v) | Values::Time(v) => v.len(),
+            Values::Bool(v) => v.len(),
+            Values::Text(v) => v.len(),
+            Values::Vector(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn nulls(&self) -> usize {
+        match self {
+            Values::Number(v) | Values::Time(v) => v.iter().filter(|x| x.is_none()).count(),
+            Values::Bool(v) => v.iter().filter(|x| x.is_none()).count(),
+            Values::Text(v) => v.iter().filter(|x| x.is_none()).count(),
+            Values::Vector(v) => v.iter().filter(|x| x.is_none()).count(),
+        }
+    }
+}
+
+/// What a column holds, as `table_profile` shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    pub nulls: usize,
+    pub distinct: usize,
+    /// Smallest and largest value as text (numbers, times as seconds, texts in byte order,
+    /// vectors by dimensions); None when every value is NULL.
+    pub min: Option<String>,
+    pub max: Option<String>,
+}
+
+pub fn profile(values: &Values) -> Profile {
+    fn extremes<T: Clone + PartialOrd>(it: impl Iterator<Item = T>) -> Option<(T, T)> {
+        it.fold(None, |acc: Option<(T, T)>, x| match acc {
+            None => Some((x.clone(), x)),
+            Some((lo, hi)) => Some((if x < lo { x.clone() } else { lo }, if x > hi { x } else { hi })),
+        })
+    }
+    let nulls = values.nulls();
+    let (distinct, mm): (usize, Option<(String, String)>) = match values {
+        Values::Number(v) | Values::Time(v) => {
+            let present = v.iter().flatten();
+            let set: HashSet<u64> = present.clone().map(|x| (x + 0.0).to_bits()).collect();
+            (set.len(), extremes(present.copied()).map(|(a, b)| (fmt_number(a), fmt_number(b))))
+        }
+        Values::Bool(v) => {
+            let set: HashSet<bool> = v.iter().flatten().copied().collect();
+            (set.len(), extremes(v.iter().flatten().copied()).map(|(a, b)| (a.to_string(), b.to_string())))
+        }
+        Values::Text(v) => {
+            let set: HashSet<&str> = v.iter().flatten().map(String::as_str).collect();
+            (set.len(), extremes(v.iter().flatten().map(String::as_str)).map(|(a, b)| (a.to_string(), b.to_string())))
+        }
+        Values::Vector(v) => {
+            let set: HashSet<Vec<u32>> = v.iter().flatten().map(|x| x.iter().map(|f| (f + 0.0).to_bits()).collect()).collect();
+            let dims = extremes(v.iter().flatten().map(Vec::len));
+            (set.len(), dims.map(|(a, b)| (format!("{a} dims"), format!("{b} dims"))))
+        }
+    };
+    let (min, max) = match mm {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
+    Profile { nulls, distinct, min, max }
+}
+
+/// Shortest text that reads back as the same f64 (Rust's `Display`), `1` rather than `1.0`.
+fn fmt_number(x: f64) -> String {
+    format!("{x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_each_kind() {
+        let p = profile(&Values::Number(vec![Some(2.5), None, Some(-1.0), Some(2.5), Some(0.0), Some(-0.0)]));
+        assert_eq!(p, Profile { nulls: 1, distinct: 3, min: Some("-1".into()), max: Some("2.5".into()) });
+        let p = profile(&Values::Text(vec![Some("b".into()), Some("a".into()), None]));
+        assert_eq!((p.distinct, p.min.as_deref(), p.max.as_deref()), (2, Some("a"), Some("b")));
+        let p = profile(&Values::Bool(vec![None, None]));
+        assert_eq!(p, Profile { nulls: 2, distinct: 0, min: None, max: None });
+        let p = profile(&Values::Vector(vec![Some(vec![1.0, 2.0]), Some(vec![1.0, 2.0]), Some(vec![3.0])]));
+        assert_eq!((p.distinct, p.min.as_deref(), p.max.as_deref()), (2, Some("1 dims"), Some("2 dims")));
+    }
+
+    #[test]
+    fn finds_columns_by_name() {
+        let t = Table { columns: vec![Column { name: "a".into(), sql_type: "integer".into(), values: Values::Number(vec![Some(1.0)]) }], rows: 1 };
+        assert_eq!(t.column("a").map(|c| c.values.kind()), Some("number"));
+        assert!(t.column("b").is_none());
+        assert_eq!(t.columns[0].values.len(), 1);
+    }
+}

@@ -1,0 +1,64 @@
+//! fmgr plumbing shared by the version-1 C functions (src/types) and the #[pg_extern] glue
+//! (src/api): the `pg_finfo_*` records and plain datum conversions.
+
+use pgrx::pg_sys;
+
+/// Declares the `pg_finfo_*` records Postgres looks up for version-1 C functions.
+macro_rules! pg_finfo {
+    ($($name:ident),* $(,)?) => {$(
+        #[no_mangle]
+        pub extern "C" fn $name() -> &'static pgrx::pg_sys::Pg_finfo_record {
+            static V1: pgrx::pg_sys::Pg_finfo_record = pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+            &V1
+        }
+    )*};
+}
+pub(crate) use pg_finfo;
+
+
+/// # Safety
+/// Argument `n` must exist and be an int4.
+pub unsafe fn arg_i32(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> i32 {
+    pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n).value() as i32
+}
+
+pub fn f64_datum(x: f64) -> pg_sys::Datum {
+    pg_sys::Datum::from(x.to_bits())
+}
+
+pub fn bool_datum(b: bool) -> pg_sys::Datum {
+    pg_sys::Datum::from(b)
+}
+
+/// A `regclass` argument of a `#[pg_extern]` function: the oid of a table (or view) that SQL
+/// named, resolved and checked to exist by Postgres's regclass input.
+#[derive(Clone, Copy, Debug)]
+pub struct RegClass(pub pg_sys::Oid);
+
+impl pgrx::FromDatum for RegClass {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        (!is_null).then(|| RegClass(pg_sys::Oid::from(datum.value() as u32)))
+    }
+}
+
+impl pgrx::IntoDatum for RegClass {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        Some(pg_sys::Datum::from(self.0))
+    }
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::REGCLASSOID
+    }
+}
+
+// SAFETY: the argument is declared regclass, an oid passed by value.
+unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for RegClass {
+    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+        let index = arg.index();
+        arg.unbox_arg_using_from_datum().unwrap_or_else(|| panic!("argument {index} must not be null"))
+    }
+    unsafe fn unbox_nullable_arg(arg: pgrx::callconv::Arg<'_, 'fcx>) -> pgrx::nullable::Nullable<Self> {
+        arg.unbox_arg_using_from_datum().into()
+    }
+}
+
+pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(RegClass, "regclass");
