@@ -26,7 +26,7 @@ install: setup
 unit: models
 	cargo test --release --no-default-features --lib
 
-regress: install models
+regress: install models data
 	bash tests/run_regress.sh
 
 # broken_build: a commit that does not compile fails `make install` and `make test`, even

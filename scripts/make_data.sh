@@ -11,5 +11,5 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-[ -s data/fine_foods_reviews.csv ] || Rscript scripts/export_data.R data
+[ -s data/fine_foods_reviews.csv ] && [ -s data/wa_churn.csv ] || Rscript scripts/export_data.R data
 [ -s data/products.csv ] || python3 scripts/make_catalog.py data

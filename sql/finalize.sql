@@ -7,6 +7,10 @@ COMMENT ON FUNCTION @extschema@.l2_normalize(@extschema@.vector) IS 'unit vector
 COMMENT ON FUNCTION @extschema@.subvector(@extschema@.vector, integer, integer) IS 'subvector(v, start, count): elements start (1-based) to start + count - 1';
 COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its trainer or a superuser); returns the versions dropped';
 COMMENT ON FUNCTION @extschema@.table_profile(regclass, text[]) IS 'what shopml reads from a table, column by column: kind, rows, NULLs, distinct values, min, max (read with the caller''s privileges)';
+COMMENT ON FUNCTION @extschema@.train_churn_model(text, regclass, text, jsonb) IS 'trains a churn model on a table (read with the caller''s privileges) and stores it as the next version of name; returns test metrics';
+COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability of one customer (jsonb keyed by column; missing keys are NULL); model is name or name@version';
+COMMENT ON FUNCTION @extschema@.predict_churn(text, regclass, text) IS 'churn probability of every row of a table, by id, in one call';
+COMMENT ON FUNCTION @extschema@.explain_churn(text, jsonb) IS 'each feature''s contribution to the log-odds of predict_churn, largest first, then the base value';
 
 CREATE VIEW @extschema@.models AS SELECT * FROM @extschema@.model_status();
 COMMENT ON FUNCTION @extschema@.model_status() IS 'the rows of shopml.models (volatile: reads the model directory and this backend''s cache)';

@@ -48,3 +48,27 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'table_profile_wrapper';
 
 COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its trainer or a superuser); returns the versions dropped';
 COMMENT ON FUNCTION @extschema@.table_profile(regclass, text[]) IS 'what shopml reads from a table, column by column: kind, rows, NULLs, distinct values, min, max (read with the caller''s privileges)';
+
+-- Churn (issue 15).
+CREATE FUNCTION @extschema@.train_churn_model("name" TEXT, "relation" regclass, "label_column" TEXT, "options" jsonb DEFAULT '{}')
+RETURNS TABLE ("model" TEXT, "version" INT, "algorithm" TEXT, "rows_train" bigint, "rows_test" bigint,
+               "auc" double precision, "accuracy" double precision, "precision" double precision,
+               "recall" double precision, "f1" double precision, "log_loss" double precision,
+               "train_seconds" double precision)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'train_churn_model_wrapper';
+CREATE FUNCTION @extschema@.predict_churn("model" TEXT, "customer" jsonb) RETURNS double precision
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'predict_churn_wrapper';
+CREATE FUNCTION @extschema@.predict_churn("model" TEXT, "relation" regclass, "id_column" TEXT)
+RETURNS TABLE ("id" TEXT, "probability" double precision)
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'predict_churn_table_wrapper';
+CREATE FUNCTION @extschema@.explain_churn("model" TEXT, "customer" jsonb)
+RETURNS TABLE ("feature" TEXT, "value" TEXT, "contribution" double precision)
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'explain_churn_wrapper';
+COMMENT ON FUNCTION @extschema@.train_churn_model(text, regclass, text, jsonb) IS 'trains a churn model on a table (read with the caller''s privileges) and stores it as the next version of name; returns test metrics';
+COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability of one customer (jsonb keyed by column; missing keys are NULL); model is name or name@version';
+COMMENT ON FUNCTION @extschema@.predict_churn(text, regclass, text) IS 'churn probability of every row of a table, by id, in one call';
+COMMENT ON FUNCTION @extschema@.explain_churn(text, jsonb) IS 'each feature''s contribution to the log-odds of predict_churn, largest first, then the base value';

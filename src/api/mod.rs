@@ -1,5 +1,6 @@
 //! The SQL surface: thin wrappers, one file per feature; hand-written SQL lives in sql/.
 mod catalog;
+mod churn;
 mod compat;
 mod embed;
 mod models;

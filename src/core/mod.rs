@@ -1,7 +1,9 @@
 //! Pure Rust algorithms (no pgrx): distance kernels, vector arithmetic, progress schedules,
 //! tables read for training, and later churn, ALS, metrics.
 pub mod catalog;
+pub mod churn;
 pub mod distance;
+pub mod metrics;
 pub mod progress;
 pub mod table;
 pub mod vector;

@@ -1,7 +1,7 @@
 //! The catalog of trained models (`shopml.trained_models`, sql/catalog.sql), written and read
 //! only here. PUBLIC cannot write the table nor read its payload column, so these functions
-//! switch to the extension's owner for the catalog statements alone, with a fixed search_path,
-//! and check themselves who may do what: a name belongs to the role that first trained it
+//! switch to the extension's owner for the catalog statements alone (each fully qualified, so
+//! that nothing in the caller's search_path runs as the owner), and check themselves who may do what: a name belongs to the role that first trained it
 //! (and to roles that have its privileges, and superusers); anyone may use any model.
 
 use crate::core::catalog::{check_name, parse_reference};
@@ -11,6 +11,7 @@ use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 use pgrx::JsonB;
+
 
 /// A model to add as a new version.
 pub struct NewModel<'a> {
@@ -23,23 +24,20 @@ pub struct NewModel<'a> {
     pub payload: &'a [u8],
 }
 
-/// One version read back.
-pub struct StoredModel {
+/// One version found in the catalog (without its payload, which [`payload`] reads).
+pub struct Entry {
     pub name: String,
     pub version: i32,
     /// created_at in microseconds: with name and version, what identifies the weights (a name
     /// dropped and trained again starts at version 1 again), so the model cache keys on it.
     pub created_us: i64,
     pub task: String,
-    pub algorithm: String,
-    pub options: serde_json::Value,
-    pub features: serde_json::Value,
-    pub metrics: serde_json::Value,
-    pub payload: Vec<u8>,
 }
 
-/// Runs `f` as the extension owner with search_path = pg_catalog, pg_temp, restoring both after
-/// (an ERROR restores them too, with the transaction or subtransaction).
+/// Runs `f` as the extension owner, restoring the caller after (an ERROR restores it too, with
+/// the transaction or subtransaction). The caller's search_path stays in force (changing a
+/// setting is not allowed in parallel mode), so every statement run here names its schemas,
+/// operators and types in full: `OPERATOR(pg_catalog.=)`, `pg_catalog.int8`.
 fn as_owner<R>(f: impl FnOnce() -> R) -> R {
     let owner = Spi::get_one::<pg_sys::Oid>(
         "SELECT extowner FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'shopml'",
@@ -51,20 +49,8 @@ fn as_owner<R>(f: impl FnOnce() -> R) -> R {
     // SAFETY: the same calls SECURITY DEFINER functions make, paired below.
     unsafe {
         pg_sys::GetUserIdAndSecContext(&mut user, &mut context);
-        let nest = pg_sys::NewGUCNestLevel();
         pg_sys::SetUserIdAndSecContext(owner, context | pg_sys::SECURITY_LOCAL_USERID_CHANGE as i32 | pg_sys::SECURITY_RESTRICTED_OPERATION as i32);
-        pg_sys::set_config_option(
-            c"search_path".as_ptr(),
-            c"pg_catalog, pg_temp".as_ptr(),
-            pg_sys::GucContext::PGC_USERSET,
-            pg_sys::GucSource::PGC_S_SESSION,
-            pg_sys::GucAction::GUC_ACTION_SAVE,
-            true,
-            0,
-            false,
-        );
         let r = f();
-        pg_sys::AtEOXact_GUC(true, nest);
         pg_sys::SetUserIdAndSecContext(user, context);
         r
     }
@@ -104,7 +90,7 @@ pub fn store(m: &NewModel) -> i32 {
             // The name's existing versions, locked so that two trainings cannot take one number.
             let existing = client
                 .update(
-                    "SELECT task, trained_by::text, version FROM shopml.trained_models WHERE name = $1 ORDER BY version FOR UPDATE",
+                    "SELECT task, trained_by::pg_catalog.text, version FROM shopml.trained_models WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY version FOR UPDATE",
                     None,
                     &[m.name.into()],
                 )
@@ -152,44 +138,53 @@ pub fn store(m: &NewModel) -> i32 {
 
 /// The model `reference` (`name` or `name@version`, the latest when no version is given) of
 /// `task`: unknown names and versions are clean errors.
-pub fn load(reference: &str, task: &str) -> StoredModel {
+pub fn find(reference: &str, task: &str) -> Entry {
     let (name, version) = parse_reference(reference).or_report();
     let found = as_owner(|| {
         Spi::connect(|client| {
             let rows = client
                 .select(
-                    "SELECT name, version, task, algorithm, options, features, metrics, payload,
-                            (pg_catalog.date_part('epoch', created_at) * 1000000)::int8 FROM shopml.trained_models
-                      WHERE name = $1 AND ($2::int IS NULL OR version = $2) ORDER BY version DESC LIMIT 1",
+                    "SELECT name, version, (pg_catalog.date_part('epoch', created_at) OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8, task
+                       FROM shopml.trained_models
+                      WHERE name OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR version OPERATOR(pg_catalog.=) $2)
+                      ORDER BY version DESC LIMIT 1",
                     None,
                     &[name.into(), version.into()],
                 )
                 .map_err(|e| Error::internal(format!("reading the model catalog failed: {e}")))
                 .or_report();
-            rows.into_iter().next().map(|row| StoredModel {
+            rows.into_iter().next().map(|row| Entry {
                 name: row.get(1).ok().flatten().unwrap_or_default(),
                 version: row.get(2).ok().flatten().unwrap_or_default(),
-                task: row.get(3).ok().flatten().unwrap_or_default(),
-                algorithm: row.get(4).ok().flatten().unwrap_or_default(),
-                options: row.get::<JsonB>(5).ok().flatten().map(|j| j.0).unwrap_or_default(),
-                features: row.get::<JsonB>(6).ok().flatten().map(|j| j.0).unwrap_or_default(),
-                metrics: row.get::<JsonB>(7).ok().flatten().map(|j| j.0).unwrap_or_default(),
-                payload: row.get::<Vec<u8>>(8).ok().flatten().unwrap_or_default(),
-                created_us: row.get::<i64>(9).ok().flatten().unwrap_or_default(),
+                created_us: row.get(3).ok().flatten().unwrap_or_default(),
+                task: row.get(4).ok().flatten().unwrap_or_default(),
             })
         })
     });
-    let Some(model) = found else {
+    let Some(entry) = found else {
         let what = match version {
             Some(v) => format!("model \"{}\" has no version {v}", crate::error::excerpt(name)),
             None => format!("model \"{}\" does not exist", crate::error::excerpt(name)),
         };
         Error::new(SqlState::UndefinedObject, what).with_hint("see SELECT name, version, task FROM shopml.trained_models").report();
     };
-    if model.task != task {
-        Error::new(SqlState::InvalidParameterValue, format!("model \"{}\" is a {} model, not a {task} model", model.name, model.task)).report();
+    if entry.task != task {
+        Error::new(SqlState::InvalidParameterValue, format!("model \"{}\" is a {} model, not a {task} model", entry.name, entry.task)).report();
     }
-    model
+    entry
+}
+
+/// The payload (weights) of one version.
+pub fn payload(entry: &Entry) -> Vec<u8> {
+    as_owner(|| {
+        Spi::get_one_with_args::<Vec<u8>>(
+            "SELECT payload FROM shopml.trained_models WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
+            &[entry.name.as_str().into(), entry.version.into()],
+        )
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| Error::new(SqlState::UndefinedObject, format!("model \"{}\" version {} was dropped meanwhile", entry.name, entry.version)).report())
+    })
 }
 
 /// Drops every version of `name`; returns how many there were.
@@ -200,7 +195,7 @@ pub fn drop(name: &str) -> i64 {
         Spi::connect_mut(|client| {
             let by = client
                 .update(
-                    "SELECT trained_by::text FROM shopml.trained_models WHERE name = $1 ORDER BY version LIMIT 1 FOR UPDATE",
+                    "SELECT trained_by::pg_catalog.text FROM shopml.trained_models WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY version LIMIT 1 FOR UPDATE",
                     None,
                     &[name.into()],
                 )
@@ -217,7 +212,7 @@ pub fn drop(name: &str) -> i64 {
             };
             check_owner(me, name, &by, "drop");
             client
-                .update("DELETE FROM shopml.trained_models WHERE name = $1", None, &[name.into()])
+                .update("DELETE FROM shopml.trained_models WHERE name OPERATOR(pg_catalog.=) $1", None, &[name.into()])
                 .map_err(|e| Error::internal(format!("writing the model catalog failed: {e}")))
                 .or_report()
                 .len() as i64

@@ -215,3 +215,8 @@ unsafe fn push(col: &mut Values, datum: Option<pg_sys::Datum>) -> usize {
         }
     }
 }
+
+/// The names of `relation`'s columns, in table order (no privilege needed: the catalog is public).
+pub fn column_names(relation: pg_sys::Oid) -> Vec<String> {
+    attributes(relation).into_iter().map(|a| a.name).collect()
+}

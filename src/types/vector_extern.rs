@@ -35,10 +35,6 @@ impl Vector {
     pub fn as_slice(&self) -> &[f32] {
         self.arg.as_slice()
     }
-
-    pub fn dims(&self) -> usize {
-        self.arg.dim()
-    }
 }
 
 impl pgrx::FromDatum for Vector {
