@@ -58,3 +58,32 @@ FROM reviews ORDER BY embedding <=> embed_text('my kids love it') LIMIT 5;
 
 \echo '== the models this server knows'
 SELECT name, task, dims, source, pg_size_pretty(size_bytes) AS size, installed, loaded FROM shopml.models;
+
+\echo
+\echo '== churn: the shop''s customers and orders, features from orders with customer_features'
+CREATE TABLE public.customers (id bigint PRIMARY KEY, email text, country text, signup_date date);
+\copy customers FROM 'data/customers.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE public.orders (id bigint PRIMARY KEY, customer_id bigint, product_id bigint, order_date date, quantity int, amount numeric);
+\copy orders FROM 'data/orders.csv' WITH (FORMAT csv, HEADER true)
+-- as of 2026-03-01, and whether each customer then ordered nothing for 180 days
+CREATE TABLE public.churn_training AS
+SELECT f.*, c.country,
+       NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id::text = f.customer_id
+                   AND o.order_date > DATE '2026-03-01' AND o.order_date <= DATE '2026-03-01' + 180) AS churned
+FROM customer_features('public.orders', 'customer_id', 'order_date', 'amount', '2026-03-01') f
+JOIN customers c ON c.id::text = f.customer_id;
+SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM churn_training;
+
+\echo '== train_churn_model: both algorithms tried, the better kept, test metrics returned'
+SELECT model, version, algorithm, rows_train, rows_test, round(auc::numeric, 3) AS auc, round(log_loss::numeric, 3) AS log_loss
+FROM train_churn_model('shop_churn', 'public.churn_training', 'churned', '{"exclude": ["customer_id"]}');
+
+\echo '== the five customers most at risk today, and the two strongest reasons for each'
+WITH today AS (
+  SELECT f.*, c.country FROM customer_features('public.orders', 'customer_id', 'order_date', 'amount', '2026-09-12') f
+  JOIN customers c ON c.id::text = f.customer_id)
+SELECT t.customer_id, round(predict_churn('shop_churn', to_jsonb(t))::numeric, 3) AS churn_probability,
+       (SELECT string_agg(e.feature || ' = ' || e.value, ', ' ORDER BY abs(e.contribution) DESC)
+        FROM (SELECT * FROM explain_churn('shop_churn', to_jsonb(t)) WHERE feature <> '(base value)'
+              ORDER BY abs(contribution) DESC LIMIT 2) e) AS top_reasons
+FROM today t ORDER BY 2 DESC LIMIT 5;

@@ -26,6 +26,20 @@ SELECT '[1,2]'::vector <-> '[1,2,3]';
 SELECT embed_text('x', 'gpt-5');
 \echo '-- table_profile'
 SELECT column_name, sql_type, kind, rows, nulls, distinct_values, min, max FROM table_profile('products');
+CREATE TEMP TABLE orders_tour (customer_id int, order_date date, amount numeric);
+INSERT INTO orders_tour VALUES (1, '2024-01-05', 40), (1, '2024-06-01', 25), (2, '2023-11-20', 310), (1, '2024-06-25', 60);
+\echo '-- churn'
+\set QUIET on
+\i scripts/load_churn_data.sql
+\set QUIET off
+SELECT model, version, algorithm, rows_train, rows_test, round(auc::numeric, 4) AS auc, round(log_loss::numeric, 4) AS log_loss, round(train_seconds::numeric, 2) AS seconds
+FROM train_churn_model('telco', 'public.wa_churn', 'churn', '{"exclude": ["row_number"], "test_column": "is_test"}');
+SELECT row_number, round(predict_churn('telco', to_jsonb(c))::numeric, 3) AS churn_probability
+FROM public.wa_churn c WHERE row_number IN (1, 2, 3);
+SELECT feature, value, round(contribution::numeric, 3) AS contribution
+FROM explain_churn('telco', (SELECT to_jsonb(c) FROM public.wa_churn c WHERE row_number = 3)) LIMIT 6;
+SELECT id, round(probability::numeric, 3) AS probability FROM predict_churn('telco', 'public.wa_churn', 'row_number') ORDER BY probability DESC LIMIT 3;
+SELECT * FROM customer_features('orders_tour', 'customer_id', 'order_date', 'amount', '2024-06-30');
 \echo '-- trained_models'
-SELECT name, version, task, algorithm, trained_by FROM shopml.trained_models;
+SELECT name, version, task, algorithm, metrics->>'auc' AS auc, trained_by FROM shopml.trained_models;
 SELECT drop_model('telco');

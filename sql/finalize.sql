@@ -11,6 +11,7 @@ COMMENT ON FUNCTION @extschema@.train_churn_model(text, regclass, text, jsonb) I
 COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability of one customer (jsonb keyed by column; missing keys are NULL); model is name or name@version';
 COMMENT ON FUNCTION @extschema@.predict_churn(text, regclass, text) IS 'churn probability of every row of a table, by id, in one call';
 COMMENT ON FUNCTION @extschema@.explain_churn(text, jsonb) IS 'each feature''s contribution to the log-odds of predict_churn, largest first, then the base value';
+COMMENT ON FUNCTION @extschema@.customer_features(regclass, text, text, text, timestamp with time zone) IS 'recency, frequency, monetary, tenure and recent order counts per customer from an orders table, as of a time (read with the caller''s privileges)';
 
 CREATE VIEW @extschema@.models AS SELECT * FROM @extschema@.model_status();
 COMMENT ON FUNCTION @extschema@.model_status() IS 'the rows of shopml.models (volatile: reads the model directory and this backend''s cache)';

@@ -68,7 +68,16 @@ CREATE FUNCTION @extschema@.explain_churn("model" TEXT, "customer" jsonb)
 RETURNS TABLE ("feature" TEXT, "value" TEXT, "contribution" double precision)
 STABLE PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'explain_churn_wrapper';
+CREATE FUNCTION @extschema@.customer_features("orders" regclass, "customer_column" TEXT, "time_column" TEXT,
+                                              "amount_column" TEXT, "as_of" timestamp with time zone DEFAULT now())
+RETURNS TABLE ("customer_id" TEXT, "recency_days" double precision, "frequency" bigint, "monetary" double precision,
+               "tenure_days" double precision, "avg_order_value" double precision, "orders_last_30d" bigint,
+               "orders_last_90d" bigint)
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'customer_features_wrapper';
+
 COMMENT ON FUNCTION @extschema@.train_churn_model(text, regclass, text, jsonb) IS 'trains a churn model on a table (read with the caller''s privileges) and stores it as the next version of name; returns test metrics';
 COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability of one customer (jsonb keyed by column; missing keys are NULL); model is name or name@version';
 COMMENT ON FUNCTION @extschema@.predict_churn(text, regclass, text) IS 'churn probability of every row of a table, by id, in one call';
 COMMENT ON FUNCTION @extschema@.explain_churn(text, jsonb) IS 'each feature''s contribution to the log-odds of predict_churn, largest first, then the base value';
+COMMENT ON FUNCTION @extschema@.customer_features(regclass, text, text, text, timestamp with time zone) IS 'recency, frequency, monetary, tenure and recent order counts per customer from an orders table, as of a time (read with the caller''s privileges)';

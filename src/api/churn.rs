@@ -251,3 +251,73 @@ fn predict_churn_table(
     };
     TableIterator::new(ids.into_iter().zip(probabilities))
 }
+
+/// Recency, frequency and monetary features per customer from an orders table, as of a date
+/// (orders after it are ignored), read with the caller's privileges: what a churn model needs
+/// when a shop has orders rather than a feature table.
+#[pg_extern(stable, parallel_safe, requires = ["catalog"])]
+#[allow(clippy::type_complexity)]
+fn customer_features(
+    orders: Option<RegClass>,
+    customer_column: Option<TextArg>,
+    time_column: Option<TextArg>,
+    amount_column: Option<TextArg>,
+    as_of: default!(Option<pgrx::datum::TimestampWithTimeZone>, "now()"),
+) -> TableIterator<
+    'static,
+    (
+        name!(customer_id, Option<String>),
+        name!(recency_days, f64),
+        name!(frequency, i64),
+        name!(monetary, f64),
+        name!(tenure_days, f64),
+        name!(avg_order_value, f64),
+        name!(orders_last_30d, i64),
+        name!(orders_last_90d, i64),
+    ),
+> {
+    let RegClass(relation) = required(orders, "orders");
+    let names = [text(customer_column, "customer_column"), text(time_column, "time_column"), text(amount_column, "amount_column")];
+    let as_of = required(as_of, "as_of");
+    let table_name = table_reader::relation_name(relation);
+    let all = table_reader::column_names(relation);
+    for n in &names {
+        if !all.contains(n) {
+            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {table_name}", excerpt(n))).report();
+        }
+    }
+    let [c, t, a] = names.map(pgrx::spi::quote_identifier);
+    // Plain SQL, run as the caller on the caller's table; days are fractional.
+    let query = format!(
+        "SELECT {c}::pg_catalog.text,
+                pg_catalog.date_part('epoch', $1 - pg_catalog.max({t})::timestamptz) / 86400.0,
+                pg_catalog.count(*),
+                coalesce(pg_catalog.sum({a})::float8, 0),
+                pg_catalog.date_part('epoch', $1 - pg_catalog.min({t})::timestamptz) / 86400.0,
+                coalesce(pg_catalog.avg({a})::float8, 0),
+                pg_catalog.count(*) FILTER (WHERE {t}::timestamptz > $1 - interval '30 days'),
+                pg_catalog.count(*) FILTER (WHERE {t}::timestamptz > $1 - interval '90 days')
+           FROM {table_name} WHERE {t}::timestamptz <= $1 AND {c} IS NOT NULL GROUP BY {c} ORDER BY 1"
+    );
+    let rows = Spi::connect(|client| {
+        let table = client
+            .select(query.as_str(), None, &[as_of.into()])
+            .map_err(|e| Error::invalid_parameter(format!("could not read orders from {table_name}: {e}")))
+            .or_report();
+        let mut out = Vec::with_capacity(table.len());
+        for row in table {
+            out.push((
+                row.get::<String>(1).ok().flatten(),
+                row.get::<f64>(2).ok().flatten().unwrap_or(0.0),
+                row.get::<i64>(3).ok().flatten().unwrap_or(0),
+                row.get::<f64>(4).ok().flatten().unwrap_or(0.0),
+                row.get::<f64>(5).ok().flatten().unwrap_or(0.0),
+                row.get::<f64>(6).ok().flatten().unwrap_or(0.0),
+                row.get::<i64>(7).ok().flatten().unwrap_or(0),
+                row.get::<i64>(8).ok().flatten().unwrap_or(0),
+            ));
+        }
+        out
+    });
+    TableIterator::new(rows)
+}

@@ -109,3 +109,17 @@ SELECT drop_model('fixture') AS versions_dropped;
 DROP TABLE public.customers, public.churn_empty, public.churn_one_class, public.churn_null_feature,
   public.churn_three, public.churn_numeric, public.churn_json;
 DROP ROLE churn_outsider;
+
+-- customer_features: recency, frequency, monetary from an orders table, as of a time
+CREATE TABLE public.shop_orders (id int, "Customer" text, placed timestamptz, amount numeric);
+INSERT INTO public.shop_orders VALUES
+  (1, 'ann', '2024-01-01 10:00+00', 10), (2, 'ann', '2024-03-01 10:00+00', 30), (3, 'ann', '2024-06-20 10:00+00', 20),
+  (4, 'bob', '2023-06-01 10:00+00', 100), (5, 'bob', '2024-07-01 10:00+00', 999), (6, NULL, '2024-01-01', 5);
+SELECT customer_id, round(recency_days::numeric, 2) AS recency_days, frequency, monetary, round(tenure_days::numeric, 2) AS tenure_days,
+       avg_order_value, orders_last_30d, orders_last_90d
+FROM customer_features('public.shop_orders', 'Customer', 'placed', 'amount', '2024-06-30 10:00+00');
+SELECT q, regress.error_of(q) FROM unnest(ARRAY[
+  $q$SELECT * FROM shopml.customer_features('public.shop_orders', 'nope', 'placed', 'amount')$q$,
+  $q$SELECT * FROM shopml.customer_features('public.shop_orders', 'Customer', 'placed', NULL)$q$,
+  $q$SELECT * FROM shopml.customer_features(NULL, 'Customer', 'placed', 'amount')$q$]) q;
+DROP TABLE public.shop_orders;
