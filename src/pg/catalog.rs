@@ -39,9 +39,12 @@ pub struct Entry {
 /// setting is not allowed in parallel mode), so every statement run here names its schemas,
 /// operators and types in full: `OPERATOR(pg_catalog.=)`, `pg_catalog.int8`.
 fn as_owner<R>(f: impl FnOnce() -> R) -> R {
-    let owner = Spi::get_one::<pg_sys::Oid>(
-        "SELECT extowner FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'shopml'",
-    )
+    // select, not Spi::get_one: that one runs as an update and takes a transaction id, which a
+    // parallel worker may not.
+    let owner = Spi::connect(|c| {
+        c.select("SELECT extowner FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'shopml'", Some(1), &[])
+            .and_then(|t| t.first().get_one::<pg_sys::Oid>())
+    })
     .ok()
     .flatten()
     .unwrap_or_else(|| Error::new(SqlState::UndefinedObject, "extension shopml is not installed in this database").report());
@@ -177,10 +180,14 @@ pub fn find(reference: &str, task: &str) -> Entry {
 /// The payload (weights) of one version.
 pub fn payload(entry: &Entry) -> Vec<u8> {
     as_owner(|| {
-        Spi::get_one_with_args::<Vec<u8>>(
-            "SELECT payload FROM shopml.trained_models WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
-            &[entry.name.as_str().into(), entry.version.into()],
-        )
+        Spi::connect(|c| {
+            c.select(
+                "SELECT payload FROM shopml.trained_models WHERE name OPERATOR(pg_catalog.=) $1 AND version OPERATOR(pg_catalog.=) $2",
+                Some(1),
+                &[entry.name.as_str().into(), entry.version.into()],
+            )
+            .and_then(|t| t.first().get_one::<Vec<u8>>())
+        })
         .ok()
         .flatten()
         .unwrap_or_else(|| Error::new(SqlState::UndefinedObject, format!("model \"{}\" version {} was dropped meanwhile", entry.name, entry.version)).report())

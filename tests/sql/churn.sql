@@ -105,6 +105,17 @@ RESET ROLE;
 SELECT round(predict_churn('fixture@2', jsonb_build_object('signup', '2021-06-01'))::numeric, 6) =
        round(predict_churn('fixture@2', jsonb_build_object('signup', '2021-06-01T00:00:00+00:00'))::numeric, 6) AS dates_agree;
 
+-- predictions run in parallel workers too (their catalog reads take no transaction id)
+CREATE TABLE public.many_customers AS SELECT c.* FROM public.customers c, generate_series(1, 20);
+ANALYZE public.many_customers;
+CREATE TEMP TABLE serial_sum AS SELECT sum(predict_churn('fixture', to_jsonb(c))) AS s FROM public.many_customers c;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+EXPLAIN (COSTS OFF) SELECT sum(predict_churn('fixture', to_jsonb(c))) FROM public.many_customers c;
+SELECT abs(sum(predict_churn('fixture', to_jsonb(c))) - (SELECT s FROM serial_sum)) < 1e-6 AS parallel_equals_serial
+FROM public.many_customers c;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+DROP TABLE public.many_customers;
+
 SELECT drop_model('fixture') AS versions_dropped;
 DROP TABLE public.customers, public.churn_empty, public.churn_one_class, public.churn_null_feature,
   public.churn_three, public.churn_numeric, public.churn_json;
