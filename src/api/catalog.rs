@@ -2,9 +2,8 @@
 //! that training uses makes of a table.
 
 use crate::core::table::profile;
-use crate::error::{Error, SqlState};
 use crate::gucs;
-use crate::pg::fmgr::RegClass;
+use crate::pg::fmgr::{required, RegClass};
 use crate::pg::text::TextArg;
 use crate::pg::{catalog, table_reader};
 use pgrx::prelude::*;
@@ -35,9 +34,7 @@ fn table_profile(
         name!(max, Option<String>),
     ),
 > {
-    let Some(RegClass(relation)) = relation else {
-        Error::new(SqlState::NullValueNotAllowed, "relation must not be NULL").report();
-    };
+    let RegClass(relation) = required(relation, "relation");
     let table = table_reader::read_table(relation, columns.as_deref(), gucs::max_training_memory_bytes());
     let rows = table.rows as i64;
     TableIterator::new(table.columns.into_iter().map(move |c| {

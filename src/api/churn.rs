@@ -8,7 +8,7 @@ use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
 use crate::models::registry;
-use crate::pg::fmgr::RegClass;
+use crate::pg::fmgr::{required, RegClass};
 use crate::pg::progress::Progress;
 use crate::pg::text::TextArg;
 use crate::pg::{catalog, table_reader, OrReport};
@@ -17,10 +17,6 @@ use pgrx::JsonB;
 use std::sync::Arc;
 
 const TASK: &str = "churn";
-
-fn required<T>(value: Option<T>, what: &str) -> T {
-    value.unwrap_or_else(|| Error::new(SqlState::NullValueNotAllowed, format!("{what} must not be NULL")).report())
-}
 
 fn text(arg: Option<TextArg>, what: &str) -> String {
     required(arg, what).read(1024).0.into_owned()

@@ -16,6 +16,13 @@ macro_rules! pg_finfo {
 pub(crate) use pg_finfo;
 
 
+/// The value of a nullable argument of a non-STRICT function, or a clean `22004` naming it.
+pub fn required<T>(value: Option<T>, what: &str) -> T {
+    value.unwrap_or_else(|| {
+        crate::error::Error::new(crate::error::SqlState::NullValueNotAllowed, format!("{what} must not be NULL")).report()
+    })
+}
+
 /// # Safety
 /// Argument `n` must exist and be an int4.
 pub unsafe fn arg_i32(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> i32 {

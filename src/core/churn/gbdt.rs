@@ -84,18 +84,8 @@ pub fn log_odds(booster: &PerpetualBooster, x: &[f64], width: usize) -> Vec<f64>
 }
 
 /// Exact tree-SHAP contributions of one row: one per slot, then the base value; they sum to
-/// the row's log-odds. perpetual 3 may blend a small linear head into its predictions, which its
-/// tree-SHAP leaves out: that head's terms are added here, per slot, so the sum stays exact.
+/// the row's log-odds. (perpetual 3's blended linear head, left out of its tree-SHAP, is fitted
+/// for SquaredLoss only, never for the LogLoss models here.)
 pub fn contributions(booster: &PerpetualBooster, row: &[f64]) -> Vec<f64> {
-    let mut c = booster.predict_contributions(&Matrix::new(row, 1, row.len()), ContributionsMethod::Shapley, false);
-    if let Some(head) = &booster.regression_head {
-        let base = c.len() - 1;
-        c[base] += head.blend_weight * head.intercept;
-        for (j, &v) in row.iter().enumerate() {
-            if v.is_finite() && j < head.coefficients.len() {
-                c[j] += head.blend_weight * head.coefficients[j] * (v - head.feature_means[j]) / head.feature_scales[j];
-            }
-        }
-    }
-    c
+    booster.predict_contributions(&Matrix::new(row, 1, row.len()), ContributionsMethod::Shapley, false)
 }

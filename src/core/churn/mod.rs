@@ -74,7 +74,7 @@ impl Model {
 
     /// How this model's inputs are encoded.
     pub fn encoding(&self) -> Encoding {
-        encoding_of(&self.algorithm)
+        encoding_for(self.algorithm_name())
     }
 
     /// Appends the encoding of one row (one Raw per feature) for this model.
@@ -122,10 +122,6 @@ impl Model {
 /// Both algorithms read one-hot text columns. perpetual's native categorical splits (category
 /// codes, `Encoding::Codes`) were tried: with 3.0.0-rc.2 they gave inverted scores on wa_churn
 /// (test AUC 0.29) and 20x slower training, so they stay off until that is understood.
-fn encoding_of(_algorithm: &Algorithm) -> Encoding {
-    Encoding::OneHot
-}
-
 fn encoding_for(_name: &str) -> Encoding {
     Encoding::OneHot
 }
