@@ -51,6 +51,19 @@ def load(name):
     return X, y, is_test, cols, numeric, text
 
 
+def score(models, X, y, is_test):
+    """(label, test AUC, log loss, train seconds on one thread) of each model."""
+    out = []
+    for label, model in models.items():
+        with threadpool_limits(1):
+            start = time.perf_counter()
+            model.fit(X[~is_test], y[~is_test])
+            seconds = time.perf_counter() - start
+        p = model.predict_proba(X[is_test])[:, 1]
+        out.append((label, roc_auc_score(y[is_test], p), log_loss(y[is_test], p), seconds))
+    return out
+
+
 def peers(name):
     X, y, is_test, cols, numeric, text = load(name)
     num_idx = [cols.index(c) for c in numeric]
@@ -65,15 +78,7 @@ def peers(name):
                                ("txt", onehot, txt_idx)]),
             LogisticRegression(max_iter=1000)),
     }
-    out = []
-    for label, model in models.items():
-        with threadpool_limits(1):
-            start = time.perf_counter()
-            model.fit(X[~is_test], y[~is_test])
-            seconds = time.perf_counter() - start
-        p = model.predict_proba(X[is_test])[:, 1]
-        out.append((label, roc_auc_score(y[is_test], p), log_loss(y[is_test], p), seconds))
-    return out
+    return score(models, X, y, is_test)
 
 
 CDNOW_CUTOFF = "1997-09-30"
@@ -110,15 +115,7 @@ def peers_on(X, y, is_test):
         "scikit-learn HistGradientBoosting": HistGradientBoostingClassifier(random_state=42),
         "scikit-learn LogisticRegression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
     }
-    out = []
-    for label, model in models.items():
-        with threadpool_limits(1):
-            start = time.perf_counter()
-            model.fit(X[~is_test], y[~is_test])
-            seconds = time.perf_counter() - start
-        p = model.predict_proba(X[is_test])[:, 1]
-        out.append((label, roc_auc_score(y[is_test], p), log_loss(y[is_test], p), seconds))
-    return out
+    return score(models, X, y, is_test)
 
 
 def shopml(name, exclude="row_number", label_column="churn"):
