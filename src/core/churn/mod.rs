@@ -8,6 +8,7 @@ pub mod gbdt;
 pub mod logistic;
 
 use crate::core::metrics::{self, Binary};
+use crate::core::rng::SplitMix;
 use crate::core::table::{Column, Table, Values};
 use crate::error::{Error, Result};
 use features::{raw_at, Encoding, Raw, Spec};
@@ -166,18 +167,6 @@ fn join(items: impl Iterator<Item = String>) -> String {
     items.collect::<Vec<_>>().join(", ")
 }
 
-/// SplitMix64: a seeded, portable stream for the split (the same rows for a seed everywhere).
-struct SplitMix(u64);
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// A stratified split of `rows` by label: per class, round(n × fraction) rows go to the second
 /// part, chosen by a seeded shuffle. Returns (first, second), each in row order.
 pub fn stratified_split(rows: &[usize], y: &[bool], fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
@@ -185,10 +174,7 @@ pub fn stratified_split(rows: &[usize], y: &[bool], fraction: f64, seed: u64) ->
     let (mut first, mut second) = (Vec::new(), Vec::new());
     for class in [false, true] {
         let mut members: Vec<usize> = rows.iter().copied().filter(|&r| y[r] == class).collect();
-        for i in (1..members.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            members.swap(i, j);
-        }
+        rng.shuffle(&mut members);
         let k = (members.len() as f64 * fraction).round() as usize;
         second.extend_from_slice(&members[..k]);
         first.extend_from_slice(&members[k..]);
