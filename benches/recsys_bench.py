@@ -172,8 +172,65 @@ def shopml(name, users, items, rows, cols, w, is_test):
     return out
 
 
+LATENCY_SQL = """
+DROP TABLE IF EXISTS public.rec_latency_events, pg_temp.lat;
+-- 20,000 users, 100,000 items, 600,000 events, item popularity skewed (a power of a uniform)
+CREATE TABLE public.rec_latency_events AS
+SELECT 1 + (abs(hashint4(e)) % 20000) AS user_id,
+       1 + floor(100000 * power((abs(hashint4(e + 7654321)) % 1000000) / 1000000.0, 2))::int AS item_id
+FROM generate_series(1, 600000) e;
+SELECT train_seconds FROM shopml.train_recommender('bench_latency', 'public.rec_latency_events', 'user_id', 'item_id',
+  '{"factors": 64, "regularization": 10, "alpha": 1, "iterations": 5, "test_fraction": 0, "threads": 2}');
+"""
+
+TIMED_SQL = """
+CREATE TEMP TABLE lat (ms float8);
+DO $$ DECLARE t0 timestamptz; BEGIN
+  PERFORM * FROM shopml.recommend_for_user('bench_latency', 1, 10);  -- loads the model once
+  FOR i IN 1..300 LOOP
+    t0 := clock_timestamp();
+    PERFORM * FROM shopml.recommend_for_user('bench_latency', 1 + (i * 7919) % 20000, 10);
+    INSERT INTO lat VALUES (1000 * extract(epoch FROM clock_timestamp() - t0));
+  END LOOP; END $$;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM lat;
+"""
+
+
+def latency():
+    """recommend_for_user(k=10) over 100k items vs implicit's recommend(N=10), one call at a time."""
+    train_s = float(sql(LATENCY_SQL).splitlines()[-1])
+    median, p99 = (float(x) for x in sql(TIMED_SQL).splitlines()[-1].split("|"))
+    rows = [tuple(int(x) for x in line.split("|")) for line in
+            sql("SELECT user_id, item_id FROM public.rec_latency_events").splitlines()]
+    sql("SELECT shopml.drop_model('bench_latency'); DROP TABLE public.rec_latency_events")
+    u = np.array([r[0] for r in rows]) - 1
+    i = np.array([r[1] for r in rows]) - 1
+    m = matrix(u, i, np.ones(len(u), dtype=np.float32), (20000, 100000))
+    m.sum_duplicates()
+    als = AlternatingLeastSquares(factors=64, regularization=10, alpha=1.0, iterations=5, random_state=42)
+    with threadpool_limits(2):
+        start = time.perf_counter()
+        als.fit(m, show_progress=False)
+        peer_train = time.perf_counter() - start
+        times = []
+        for n in range(301):
+            user = (n * 7919) % 20000
+            start = time.perf_counter()
+            als.recommend(user, m[user], N=10, filter_already_liked_items=True)
+            times.append((time.perf_counter() - start) * 1000)
+    times = np.array(times[1:])
+    return [("shopml recommend_for_user (SQL, one call)", median, p99, train_s),
+            ("implicit AlternatingLeastSquares.recommend (Python, one call)", float(np.median(times)),
+             float(np.percentile(times, 99)), peer_train)]
+
+
 def main():
-    lines = ["| data | method | P@10 | R@10 | ndcg@10 | train s |", "|---|---|---|---|---|---|"]
+    lat = latency()
+    lines = ["| method | median ms | p99 ms | train s (5 iterations) |", "|---|---|---|---|"]
+    for label, med, p99, tr in lat:
+        lines.append(f"| {label} | {med:.2f} | {p99:.2f} | {tr:.2f} |")
+        print(lines[-1], flush=True)
+    lines += ["", "| data | method | P@10 | R@10 | ndcg@10 | train s |", "|---|---|---|---|---|---|"]
     plot = {}
     for name in ("ml100k", "instacart"):
         users, items, rows, cols, w, is_test, _ = load(name)

@@ -3,15 +3,20 @@
 //! Stored in a small binary layout (a JSON header, then little-endian arrays) so that loading
 //! 100k items takes milliseconds, not a JSON float parse.
 
-use crate::core::distance::{dot, norm_squared};
+use crate::core::distance::{dot, dot_cached, norm_squared, prefetch};
 use crate::core::recommender::als::Params;
 use crate::core::recommender::data::Csr;
 use crate::error::{Error, Result, SqlState};
 use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
 const MAGIC: &[u8; 8] = b"SHOPALS1";
+/// Catalogues of at least this many factor values are scored in parallel chunks of SCAN_CHUNK items.
+const PARALLEL_SCAN_FLOATS: usize = 1 << 20;
+const SCAN_CHUNK: u32 = 8192;
+const PREFETCH_ROWS: u32 = 16;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
@@ -124,8 +129,24 @@ impl Model {
             Some(u) if !self.seen.row(u as usize).0.is_empty() => {
                 let seen: &[u32] = if exclude_seen { self.seen.row(u as usize).0 } else { &[] };
                 let x = self.user_vector(u);
-                let unseen = (0..self.item_ids.len() as u32).filter(|i| seen.binary_search(i).is_err());
-                top_k(k, unseen.map(|i| (dot(x, self.item_vector(i)), i)))
+                // Scoring reads every item's factors (25 MB for 100k × 64): one core stalls on
+                // memory, so large catalogues are scanned in parallel chunks, then merged.
+                let scan = |lo: u32, hi: u32| {
+                    let unseen = (lo..hi).filter(|i| seen.binary_search(i).is_err());
+                    top_k(k, unseen.map(|i| {
+                        // Rows are read in order: ask for the one PREFETCH_ROWS ahead now.
+                        if i + PREFETCH_ROWS < hi {
+                            prefetch(self.item_vector(i + PREFETCH_ROWS));
+                        }
+                        (dot_cached(x, self.item_vector(i)), i)
+                    }))
+                };
+                let n = self.item_ids.len() as u32;
+                if (n as usize) * self.factors() < PARALLEL_SCAN_FLOATS {
+                    return scan(0, n);
+                }
+                let chunks: Vec<Vec<(u32, f32)>> = (0..n.div_ceil(SCAN_CHUNK)).into_par_iter().map(|c| scan(c * SCAN_CHUNK, ((c + 1) * SCAN_CHUNK).min(n))).collect();
+                top_k(k, chunks.into_iter().flatten().map(|(i, s)| (s, i)))
             }
             Some(u) if exclude_seen => self.popular_unseen(u, k),
             _ => self.popular.iter().take(k).map(|&i| (i, self.popularity[i as usize])).collect(),

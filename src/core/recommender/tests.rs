@@ -176,3 +176,24 @@ fn movielens_by_hand() {
         println!("{:?} {:?}: {:?} popular {:?} in {:.2}s", o.factors, t.params, t.test, t.popular.ndcg, start.elapsed().as_secs_f64());
     }
 }
+
+/// recommend() over 100k items × 64 factors, timed by hand (`-- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn recommend_latency_by_hand() {
+    let (users, items, f) = (1000usize, 100_000usize, 64usize);
+    let mut rng = XorShift(9);
+    let mut uni = |n: usize| (0..n).map(|_| (rng.next_u64() % 1000) as f32 / 1000.0 - 0.5).collect::<Vec<f32>>();
+    let (uf, itf) = (uni(users * f), uni(items * f));
+    let seen = Csr::from_triplets(users, items, (0..users as u32).flat_map(|u| (0..30u32).map(move |j| (u, (u * 31 + j * 977) % items as u32, 1.0))).collect());
+    let p = Params { factors: f, iterations: 1, regularization: 1.0, alpha: 1.0, cg_steps: 3, seed: 1 };
+    let header = model::Header { params: p, users, items, seen: seen.nnz(), integer_users: true, integer_items: true };
+    let ids = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
+    let m = Model::new(header, ids(users), ids(items), uf, itf, seen);
+    let start = std::time::Instant::now();
+    let mut sink = 0usize;
+    for u in 0..200u32 {
+        sink += m.recommend(Some(u), 10, true).len();
+    }
+    println!("recommend: {:.3} ms per call ({sink})", start.elapsed().as_secs_f64() * 1000.0 / 200.0);
+}
