@@ -87,3 +87,34 @@ SELECT t.customer_id, round(predict_churn('shop_churn', to_jsonb(t))::numeric, 3
         FROM (SELECT * FROM explain_churn('shop_churn', to_jsonb(t)) WHERE feature <> '(base value)'
               ORDER BY abs(contribution) DESC LIMIT 2) e) AS top_reasons
 FROM today t ORDER BY 2 DESC LIMIT 5;
+
+\echo
+\echo '== recommendations: the shop''s views and purchases (a purchase weighs as much as 5 views)'
+CREATE TABLE public.interactions (customer_id bigint, product_id bigint, kind text, day date);
+\copy interactions FROM 'data/interactions.csv' WITH (FORMAT csv, HEADER true)
+CREATE VIEW public.interaction_weights AS
+SELECT customer_id, product_id, CASE kind WHEN 'purchase' THEN 5 ELSE 1 END AS weight FROM public.interactions;
+-- a product added today, that nobody has seen yet: placed by its text embedding (cold start)
+INSERT INTO products (id, title, description, category, price)
+VALUES (1001, 'Tidewater crimson suede trail running shoes', 'A red trail running shoe made of suede. New this week. Category: shoes.', 'shoes', 64.90);
+UPDATE products SET embedding = embed_text(title || '. ' || description) WHERE id = 1001;
+SELECT model, users, items, interactions, round(precision_at_10::numeric, 3) AS p_at_10, round(ndcg_at_10::numeric, 3) AS ndcg_at_10,
+       round(popular_ndcg_at_10::numeric, 3) AS popular_ndcg_at_10, round(train_seconds::numeric, 2) AS seconds
+FROM train_recommender('shop_recs', 'public.interaction_weights', 'customer_id', 'product_id',
+  '{"weight_column": "weight", "item_embeddings": {"table": "public.products", "id_column": "id", "vector_column": "embedding"}}');
+
+\echo '== two customers: the category they buy most, then their top 5 recommendations (nothing they have seen)'
+SELECT c.id AS customer, (SELECT p.category FROM orders o JOIN products p ON p.id = o.product_id WHERE o.customer_id = c.id
+                          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS buys_most
+FROM customers c WHERE c.id IN (1, 2) ORDER BY 1;
+SELECT 1 AS customer, r.item_id, p.title, p.category, round(r.score::numeric, 3) AS score
+FROM recommend_for_user('shop_recs', 1, 5) r JOIN products p ON p.id = r.item_id ORDER BY r.score DESC;
+SELECT 2 AS customer, r.item_id, p.title, p.category, round(r.score::numeric, 3) AS score
+FROM recommend_for_user('shop_recs', 2, 5) r JOIN products p ON p.id = r.item_id ORDER BY r.score DESC;
+
+\echo '== customers who bought this also bought: products similar to product 5'
+SELECT (SELECT title FROM products WHERE id = 5) AS product;
+SELECT s.item_id, p.title, round(s.score::numeric, 3) AS similarity FROM similar_items('shop_recs', 5, 5) s JOIN products p ON p.id = s.item_id ORDER BY s.score DESC;
+
+\echo '== cold start: the new product 1001 (no views, no purchases yet) sits next to the products its text is like'
+SELECT s.item_id, p.title, round(s.score::numeric, 3) AS similarity FROM similar_items('shop_recs', 1001, 5) s JOIN products p ON p.id = s.item_id ORDER BY s.score DESC;

@@ -40,6 +40,25 @@ SELECT feature, value, round(contribution::numeric, 3) AS contribution
 FROM explain_churn('telco', (SELECT to_jsonb(c) FROM public.wa_churn c WHERE row_number = 3)) LIMIT 6;
 SELECT id, round(probability::numeric, 3) AS probability FROM predict_churn('telco', 'public.wa_churn', 'row_number') ORDER BY probability DESC LIMIT 3;
 SELECT * FROM customer_features('orders_tour', 'customer_id', 'order_date', 'amount', '2024-06-30');
+\echo '-- recommender'
+\set QUIET on
+CREATE TABLE public.ratings (user_id int, item_id int, rating int, rated_at bigint);
+\copy public.ratings FROM 'data/ml100k_ratings.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE public.movies (item_id int, title text);
+\copy public.movies FROM 'data/ml100k_items.csv' WITH (FORMAT csv, HEADER true)
+\set QUIET off
+SELECT model, version, users, items, interactions, round(ndcg_at_10::numeric, 4) AS ndcg_at_10,
+       round(popular_ndcg_at_10::numeric, 4) AS popular_ndcg_at_10, round(train_seconds::numeric, 2) AS seconds
+FROM train_recommender('movies', 'public.ratings', 'user_id', 'item_id');
+SELECT r.item_id, m.title, round(r.score::numeric, 3) AS score
+FROM recommend_for_user('movies', 1, 5) r JOIN public.movies m USING (item_id) ORDER BY r.score DESC;
+SELECT s.item_id, m.title, round(s.score::numeric, 3) AS similarity
+FROM similar_items('movies', 50, 5) s JOIN public.movies m USING (item_id) ORDER BY s.score DESC;
+SELECT user_id, rank, item_id FROM recommend_for_users('movies', ARRAY[1, 2, 99999], 2);
+-- the factors as vectors: ranking in plain SQL gives the same items
+SELECT item_id, round((factors <#> (SELECT factors FROM recommender_user_factors('movies') WHERE user_id = '1'))::numeric, 3) AS neg_score
+FROM recommender_item_factors('movies') ORDER BY 2 LIMIT 3;
 \echo '-- trained_models'
 SELECT name, version, task, algorithm, metrics->>'auc' AS auc, trained_by FROM shopml.trained_models;
-SELECT drop_model('telco');
+SELECT drop_model('telco'), drop_model('movies');
+DROP TABLE public.ratings, public.movies;

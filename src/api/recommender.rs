@@ -5,6 +5,7 @@
 //! shopml.trained_models (src/pg/catalog.rs); the algorithm in src/core/recommender.
 
 use crate::core::recommender::{self, model::Model, Options, K};
+use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
 use crate::models::registry;
@@ -58,7 +59,7 @@ fn train_recommender(
     let options_json = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
     let opts: Options = serde_json::from_value(options_json.clone())
         .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(
-            "options are weight_column, factors, iterations, regularization, alpha, solver, cg_steps, test_fraction, test_column, seed, refit, threads",
+            "options are weight_column, factors, iterations, regularization, alpha, solver, cg_steps, test_fraction, test_column, seed, refit, threads, item_embeddings",
         ))
         .or_report();
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, 64);
@@ -73,7 +74,19 @@ fn train_recommender(
     if table.rows == 0 {
         Error::new(SqlState::DataException, format!("table {} is empty", table_reader::relation_name(relation))).report();
     }
-    let input = recommender::input(&table, &user, &item, &opts).or_report();
+    let mut input = recommender::input(&table, &user, &item, &opts).or_report();
+    let embeddings = opts.item_embeddings.as_ref().map(|e| {
+        let columns = [e.id_column.clone(), e.vector_column.clone()];
+        table_reader::read_table_with_text(relation_named(&e.table), Some(&columns), &columns[..1], gucs::max_training_memory_bytes())
+    });
+    if let Some(t) = &embeddings {
+        let (Values::Text(ids), Values::Vector(vectors)) = (&t.columns[0].values, &t.columns[1].values) else {
+            Error::new(SqlState::DatatypeMismatch, format!("item_embeddings: column \"{}\" must be a vector, not {}", t.columns[1].name, t.columns[1].sql_type))
+                .with_hint("store embed_text(title) in a vector column")
+                .report();
+        };
+        input.item_embeddings = Some((ids, vectors));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -126,6 +139,14 @@ fn train_recommender(
         some(trained.popular.recall),
         some(trained.popular.ndcg),
     ))
+}
+
+/// The oid of a table named in text (options jsonb), resolved as the caller resolves names.
+fn relation_named(name: &str) -> pg_sys::Oid {
+    let cname = std::ffi::CString::new(name).unwrap_or_else(|_| Error::invalid_parameter("item_embeddings: table must not contain NUL").report());
+    // SAFETY: regclassin takes a cstring and raises a clean ERROR for unknown names.
+    unsafe { pgrx::direct_function_call::<pg_sys::Oid>(pg_sys::regclassin, &[cname.as_c_str().into_datum()]) }
+        .unwrap_or_else(|| Error::invalid_parameter(format!("relation \"{}\" does not exist", excerpt(name))).report())
 }
 
 /// The model a reference names, from this backend's cache when that version is loaded.

@@ -61,6 +61,21 @@ SELECT (SELECT array_agg(item_id ORDER BY factors <#> (SELECT factors FROM recom
           FROM (SELECT * FROM public.item_factors ORDER BY factors <#> (SELECT factors FROM recommender_user_factors('shop') WHERE user_id = '2'), item_id LIMIT 5) t)
      = (SELECT array_agg(item_id) FROM recommend_for_user('shop', 2, 5, false)) AS same_as_sql;
 
+-- cold start: products nobody bought yet are placed by their text embedding (embed_text of
+-- the title) next to products with similar text, so similar_items and recommendations reach them
+CREATE TABLE public.catalog AS
+SELECT id, CASE WHEN id <= 110 THEN 'red leather running shoes, size ' || id ELSE 'espresso coffee machine, model ' || id END AS title
+FROM generate_series(101, 120) id
+UNION ALL VALUES (121, 'red trail running shoes'), (122, 'espresso coffee grinder');
+ALTER TABLE public.catalog ADD COLUMN embedding vector(384);
+UPDATE public.catalog SET embedding = shopml.embed_text(title);
+SELECT users, items, interactions FROM train_recommender('shop_cold', 'public.purchases', 'customer_id', 'product_id',
+  '{"factors": 8, "regularization": 1, "alpha": 2, "test_fraction": 0, "item_embeddings": {"table": "public.catalog", "id_column": "id", "vector_column": "embedding"}}');
+SELECT 121 AS new_product, count(*) AS similar, bool_and(item_id <= 110) AS same_kind FROM similar_items('shop_cold', 121, 3)
+UNION ALL
+SELECT 122, count(*), bool_and(item_id > 110 AND item_id <= 120) FROM similar_items('shop_cold', 122, 3);
+SELECT count(*) FILTER (WHERE item_id IN (121, 122)) AS new_products_ranked FROM recommend_for_user('shop_cold', 2, 100);
+
 -- ids of any type: text and uuid ids through the text overloads (cast back as needed)
 CREATE TABLE public.views AS
 SELECT 'user-' || customer_id AS visitor, md5(product_id::text)::uuid AS product FROM public.purchases;
@@ -110,7 +125,10 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', NULL, 'product_id')$q$,
   $q$SELECT * FROM train_recommender('bad name!', 'public.purchases', 'customer_id', 'product_id')$q$,
   $q$SELECT * FROM train_recommender('fixture_churn', 'public.purchases', 'customer_id', 'product_id')$q$,
-  $q$SELECT shopml.predict_churn('shop', '{}')$q$]) q;
+  $q$SELECT shopml.predict_churn('shop', '{}')$q$,
+  $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"item_embeddings": {"table": "public.nope", "id_column": "id", "vector_column": "embedding"}}')$q$,
+  $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"item_embeddings": {"table": "public.catalog", "id_column": "id", "vector_column": "title"}}')$q$,
+  $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"item_embeddings": {"table": "public.catalog", "id_column": "id"}}')$q$]) q;
 -- reading needs the caller's SELECT privilege; anyone may use a model
 CREATE ROLE rec_reader;
 SET ROLE rec_reader;
@@ -119,7 +137,7 @@ SELECT count(*) AS served FROM recommend_for_user('shop', 2, 3);
 RESET ROLE;
 SELECT count(*) AS stored_bad FROM shopml.trained_models WHERE name IN ('bad', 'theirs');
 
-SELECT drop_model('shop') AS dropped, drop_model('shop_again') + drop_model('views') AS others;
+SELECT drop_model('shop') AS dropped, drop_model('shop_again') + drop_model('views') + drop_model('shop_cold') AS others;
 DROP ROLE rec_reader;
 SELECT drop_model('fixture_churn') AS churn_dropped;
-DROP TABLE public.purchases, public.views, public.empty_purchases, public.one_user, public.null_ids, public.item_factors, public.negative, public.churn_tiny;
+DROP TABLE public.purchases, public.catalog, public.views, public.empty_purchases, public.one_user, public.null_ids, public.item_factors, public.negative, public.churn_tiny;

@@ -5,6 +5,7 @@
 //! the model.
 
 pub mod als;
+pub mod cold;
 pub mod data;
 pub mod eval;
 pub mod model;
@@ -46,6 +47,17 @@ pub struct Options {
     /// Fit the stored model again on all interactions after measuring (default true).
     pub refit: Option<bool>,
     pub threads: Option<usize>,
+    /// Cold start: a table of item embeddings (e.g. embed_text of titles); items in it without
+    /// interactions are placed by their embedding (src/core/recommender/cold.rs).
+    pub item_embeddings: Option<ItemEmbeddings>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemEmbeddings {
+    pub table: String,
+    pub id_column: String,
+    pub vector_column: String,
 }
 
 /// The candidates tried when the caller leaves factors, regularization and alpha unset: each is
@@ -76,6 +88,8 @@ pub struct Input<'a> {
     pub items: &'a [Option<String>],
     pub weights: Option<&'a [Option<f64>]>,
     pub test: Option<&'a [Option<bool>]>,
+    /// Item ids (as text) and their embeddings; rows with a NULL id or vector are skipped.
+    pub item_embeddings: Option<(&'a [Option<String>], &'a [Option<Vec<f32>>])>,
 }
 
 /// The columns of `table` that `train` reads: user and item as text, weight number, test bool.
@@ -99,7 +113,7 @@ pub fn input<'a>(table: &'a Table, user: &str, item: &str, o: &Options) -> Resul
             other => return Err(Error::new(SqlState::DatatypeMismatch, format!("test column \"{t}\" must be boolean, not {}", other.kind()))),
         },
     };
-    Ok(Input { users: text(user)?, items: text(item)?, weights, test })
+    Ok(Input { users: text(user)?, items: text(item)?, weights, test, item_embeddings: None })
 }
 
 fn params_of(o: &Options, (factors, regularization, alpha): (usize, f32, f32)) -> Result<Params> {
@@ -167,12 +181,24 @@ pub fn train(input: &Input, o: &Options, pool: &rayon::ThreadPool, on_progress: 
         }
     }
     let users = index_ids(&keep.iter().map(|k| k.0).collect::<Vec<_>>());
-    let items = index_ids(&keep.iter().map(|k| k.1).collect::<Vec<_>>());
+    // Items: those of the interactions, then those that only have an embedding.
+    let embedded: Vec<(&str, &[f32])> = match input.item_embeddings {
+        None => Vec::new(),
+        Some((ids, vectors)) => ids.iter().zip(vectors).filter_map(|(i, v)| Some((i.as_deref()?, v.as_deref()?))).collect(),
+    };
+    if let Some(&(_, first)) = embedded.first() {
+        if let Some((id, v)) = embedded.iter().find(|(_, v)| v.len() != first.len()) {
+            return Err(Error::data(format!("item_embeddings: item \"{}\" has {} dimensions, not {}", crate::error::excerpt(id), v.len(), first.len())));
+        }
+    }
+    let item_names: Vec<&str> = keep.iter().map(|k| k.1).chain(embedded.iter().map(|e| e.0)).collect();
+    let items = index_ids(&item_names);
     let (n_users, n_items) = (users.ids.len(), items.ids.len());
     if n_users < 2 || n_items < 2 {
         return Err(Error::data(format!("a recommender needs at least 2 users and 2 items with positive weights, the table has {n_users} and {n_items}")));
     }
     let triplet = |j: usize| (users.of_row[j], items.of_row[j], keep[j].2);
+    let item_vectors: std::collections::BTreeMap<u32, &[f32]> = embedded.iter().enumerate().map(|(j, e)| (items.of_row[keep.len() + j], e.1)).collect();
     let all = Csr::from_triplets(n_users, n_items, (0..keep.len()).map(triplet).collect());
 
     // The hold-out: the marked pairs, or a seeded per-user split.
@@ -204,7 +230,16 @@ pub fn train(input: &Input, o: &Options, pool: &rayon::ThreadPool, on_progress: 
             on_progress(done, total)
         })?;
         let header = Header { params: p.clone(), users: n_users, items: n_items, seen: m.nnz(), integer_users: users.integer, integer_items: items.integer };
-        Ok(Model::new(header, users.ids.clone(), items.ids.clone(), f.users, f.items, m.clone()))
+        let mut item_factors = f.items;
+        if !item_vectors.is_empty() {
+            let (warm, cold): (Vec<u32>, Vec<u32>) = item_vectors.keys().copied().partition(|&i| mt.row(i as usize).0.len() > 0);
+            cold::place(&mut item_factors, p.factors, &warm, &cold, &|i| item_vectors[&i])?;
+        }
+        // Items without interactions or embedding rank last, not by leftover starting values.
+        for i in (0..n_items).filter(|&i| mt.row(i).0.is_empty() && !item_vectors.contains_key(&(i as u32))) {
+            item_factors[i * p.factors..(i + 1) * p.factors].fill(0.0);
+        }
+        Ok(Model::new(header, users.ids.clone(), items.ids.clone(), f.users, item_factors, m.clone()))
     };
 
     // Tuning: each candidate fitted on the training part minus a validation split of it, on

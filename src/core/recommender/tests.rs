@@ -130,7 +130,7 @@ fn strings(v: &[&str]) -> Vec<Option<String>> {
 fn train_rejects_bad_tables_and_is_deterministic() {
     let o = Options { factors: Some(4), regularization: Some(1.0), alpha: Some(1.0), iterations: Some(3), ..Default::default() };
     let run = |u: &[Option<String>], i: &[Option<String>], w: Option<&[Option<f64>]>| {
-        train(&Input { users: u, items: i, weights: w, test: None }, &o, &pool(), &mut |_, _| Ok(())).map(|t| t.model.to_bytes())
+        train(&Input { users: u, items: i, weights: w, test: None, item_embeddings: None }, &o, &pool(), &mut |_, _| Ok(())).map(|t| t.model.to_bytes())
     };
     let err = |r: Result<Vec<u8>>| r.err().map(|e| e.message).unwrap_or_default();
     assert_eq!(err(run(&strings(&["a", "a"]), &strings(&["x", "y"]), None)), "a recommender needs at least 2 users and 2 items with positive weights, the table has 1 and 2");
@@ -165,7 +165,7 @@ fn movielens_by_hand() {
     let users: Vec<Option<String>> = rows.iter().map(|r| Some(r.0.clone())).collect();
     let items: Vec<Option<String>> = rows.iter().map(|r| Some(r.1.clone())).collect();
     let flags: Vec<Option<bool>> = rows.iter().map(|r| Some(test.contains(r))).collect();
-    let input = Input { users: &users, items: &items, weights: None, test: Some(&flags) };
+    let input = Input { users: &users, items: &items, weights: None, test: Some(&flags), item_embeddings: None };
     let settings: Vec<Options> = std::env::var("ALS").unwrap_or("64,0.05,0,3;16,10,0,3;64,10,0,3;64,50,4,3;64,10,0,0".into()).split(';').map(|s| {
         let v: Vec<f64> = s.split(',').map(|x| x.parse().expect("number")).collect();
         Options { factors: Some(v[0] as usize), regularization: Some(v[1] as f32), alpha: Some(v[2] as f32), solver: Some(if v[3] == 0.0 { "cholesky" } else { "cg" }.into()), refit: Some(false), ..Default::default() }
@@ -196,4 +196,36 @@ fn recommend_latency_by_hand() {
         sink += m.recommend(Some(u), 10, true).len();
     }
     println!("recommend: {:.3} ms per call ({sink})", start.elapsed().as_secs_f64() * 1000.0 / 200.0);
+}
+
+#[test]
+fn items_without_interactions_are_placed_by_their_embedding() {
+    // 40 users in two groups over items 0..19 (group A: 0..9, group B: 10..19); embeddings say
+    // which group an item belongs to; items 20 and 21 are new (no interactions), one per group.
+    let mut users = Vec::new();
+    let mut items = Vec::new();
+    let mut rng = XorShift(5);
+    for u in 0..40u64 {
+        for _ in 0..6 {
+            users.push(Some(format!("u{u}")));
+            items.push(Some(((rng.next_u64() % 10) + if u % 2 == 0 { 0 } else { 10 }).to_string()));
+        }
+    }
+    let emb = |i: u64| -> Vec<f32> {
+        let a = if i % 2 == 0 && i >= 20 || i < 10 { 1.0 } else { 0.0 };
+        vec![a, 1.0 - a, (i % 7) as f32 * 0.01]
+    };
+    let ids: Vec<Option<String>> = (0..22u64).map(|i| Some(i.to_string())).collect();
+    let vectors: Vec<Option<Vec<f32>>> = (0..22u64).map(|i| Some(emb(i))).collect();
+    let o = Options { factors: Some(4), regularization: Some(1.0), alpha: Some(2.0), test_fraction: Some(0.0), ..Default::default() };
+    let input = Input { users: &users, items: &items, weights: None, test: None, item_embeddings: Some((&ids, &vectors)) };
+    let t = train(&input, &o, &pool(), &mut |_, _| Ok(())).expect("train");
+    assert_eq!(t.items, 22);
+    let m = &t.model;
+    let near = |id: &str| m.similar_items(m.item(id).expect("item"), 3).into_iter().map(|(j, _)| m.item_ids[j as usize].parse::<u32>().expect("id")).collect::<Vec<_>>();
+    assert!(near("20").iter().all(|&j| j < 10), "new item 20 sits with group A: {:?}", near("20"));
+    assert!(near("21").iter().all(|&j| (10..20).contains(&j)), "new item 21 sits with group B: {:?}", near("21"));
+    // Without embeddings the new items do not exist.
+    let input = Input { item_embeddings: None, ..input };
+    assert_eq!(train(&input, &o, &pool(), &mut |_, _| Ok(())).expect("train").items, 20);
 }
