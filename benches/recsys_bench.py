@@ -319,11 +319,11 @@ def main():
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+        fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
         for ax, (name, results) in zip(axes, plot.items()):
-            labels = [r[0].split(" (")[0] for r in results]
+            labels = [r[0].replace(" (", "\n(") for r in results]
             ax.barh(range(len(results)), [r[1][2] for r in results], color=["#4c72b0" if l.startswith("shopml") else "#999999" for l in labels])
-            ax.set_yticks(range(len(results)), labels, fontsize=8)
+            ax.set_yticks(range(len(results)), labels, fontsize=7)
             ax.invert_yaxis()
             ax.set_title(f"{name}: ndcg@10 on the committed split")
         fig.tight_layout()
