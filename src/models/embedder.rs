@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result, SqlState};
 use crate::models::bert::{mean_pool_normalize, BertModel, Config};
+use crate::models::cpu_bert::CpuBert;
 use crate::models::files;
 use crate::models::manifest::ModelSpec;
 use crate::models::text_prefix::{BertPrefix, Bounded};
@@ -16,7 +17,23 @@ pub struct Embedder {
     tokenizer: Tokenizer,
     /// How long texts are cut before tokenizing (`None`: a tokenizer the rule does not cover).
     prefix: Option<BertPrefix>,
-    model: BertModel,
+    encoder: Encoder,
+}
+
+/// Which implementation runs the encoder: our CPU one (weights read in place from the shared
+/// mapping, no padding) or candle's (CUDA, and the reference the CPU one is tested against).
+enum Encoder {
+    Cpu(CpuBert),
+    Candle(BertModel),
+}
+
+/// Which encoder `Embedder::load_with` builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// CpuBert on the CPU, candle on a GPU.
+    Auto,
+    /// Candle on any device (the reference).
+    Candle,
 }
 
 /// How much one call may do at once.
@@ -59,9 +76,13 @@ fn load_error(spec: &ModelSpec, what: &str, e: impl std::fmt::Display) -> Error 
 
 impl Embedder {
     /// Verifies the files in `dir` against the manifest, then loads tokenizer and weights.
-    /// The safetensors file is memory-mapped while reading, but candle copies the tensors, so
-    /// each backend that embeds holds its own ~90 MB of weights.
+    /// On the CPU the weights stay in the read-only mapping of the safetensors file, shared by
+    /// every backend; on a GPU candle copies them to the device.
     pub fn load(spec: &'static ModelSpec, dir: &Path, device: &Device) -> Result<Self> {
+        Self::load_with(spec, dir, device, Backend::Auto)
+    }
+
+    pub fn load_with(spec: &'static ModelSpec, dir: &Path, device: &Device, backend: Backend) -> Result<Self> {
         files::verify(spec, dir)?;
         let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
         let cfg: Config = serde_json::from_slice(&cfg_bytes).map_err(|e| load_error(spec, "config.json", e))?;
@@ -82,17 +103,20 @@ impl Embedder {
             }))
             .map_err(|e| load_error(spec, "tokenizer.json", e))?;
         tokenizer.with_padding(None);
-        // SAFETY: the file was just verified and model files are never replaced in place
-        // (a new version gets a new name), so the mapping stays valid.
-        let vb = unsafe {
-            VarBuilder::from_mmaped_safetensors(&[dir.join("model.safetensors")], DType::F32, device)
-        }
-        .map_err(|e| load_error(spec, "model.safetensors", e))?;
-        let model = BertModel::load(vb, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?;
         if cfg.hidden_size != spec.dims {
             return Err(load_error(spec, "config.json", format!("hidden_size {} is not {}", cfg.hidden_size, spec.dims)));
         }
-        Ok(Embedder { spec, tokenizer, prefix, model })
+        let weights = dir.join("model.safetensors");
+        let encoder = if device.is_cpu() && backend == Backend::Auto {
+            Encoder::Cpu(CpuBert::load(&weights, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
+        } else {
+            // SAFETY: the file was just verified and model files are never replaced in place
+            // (a new version gets a new name), so the mapping stays valid.
+            let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, device) }
+                .map_err(|e| load_error(spec, "model.safetensors", e))?;
+            Encoder::Candle(BertModel::load(vb, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
+        };
+        Ok(Embedder { spec, tokenizer, prefix, encoder })
     }
 
     pub fn dims(&self) -> usize {
@@ -156,7 +180,12 @@ impl Embedder {
                 sink.check();
                 sink.progress(done, texts.len());
                 let batch: Vec<&[u32]> = rest[..n].iter().map(|&i| ids[i].as_slice()).collect();
-                let rows = self.forward_padded(&batch, &mut || sink.check())?;
+                let rows = match &self.encoder {
+                    Encoder::Cpu(m) => m
+                        .embed(&batch, &mut || sink.check())
+                        .map_err(|e| Error::new(SqlState::DataException, format!("could not embed: {e}")))?,
+                    Encoder::Candle(m) => Self::forward_padded(m, &batch, &mut || sink.check())?,
+                };
                 for (row, &i) in rows.into_iter().zip(&rest[..n]) {
                     sink.row(w * WINDOW + i, row);
                 }
@@ -167,7 +196,7 @@ impl Embedder {
         Ok(())
     }
 
-    fn forward_padded(&self, batch: &[&[u32]], between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>> {
+    fn forward_padded(model: &BertModel, batch: &[&[u32]], between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>> {
         let seq = batch.iter().map(|t| t.len()).max().unwrap_or(0).max(1);
         let mut flat_ids = Vec::with_capacity(batch.len() * seq);
         let mut flat_mask = Vec::with_capacity(batch.len() * seq);
@@ -177,10 +206,10 @@ impl Embedder {
             flat_mask.extend(std::iter::repeat_n(1f32, t.len()));
             flat_mask.extend(std::iter::repeat_n(0f32, seq - t.len()));
         }
-        let device = self.model.device();
+        let device = model.device();
         let ids = Tensor::from_vec(flat_ids, (batch.len(), seq), device)?;
         let mask = Tensor::from_vec(flat_mask, (batch.len(), seq), device)?;
-        let hidden = self.model.forward(&ids, &mask, between_layers)?;
+        let hidden = model.forward(&ids, &mask, between_layers)?;
         Ok(mean_pool_normalize(&hidden, &mask)?.to_device(&Device::Cpu)?.to_vec2::<f32>()?)
     }
 }
@@ -250,16 +279,23 @@ mod tests {
     #[test]
     fn matches_the_numpy_reference_single_and_batched() {
         let spec = manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
-        let e = Embedder::load(spec, &model_dir(), &Device::Cpu).unwrap();
         let refs = reference();
         assert!(refs.len() >= 30, "only {} reference rows parsed", refs.len());
         let texts: Vec<&str> = refs.iter().map(|(s, _)| s.as_str()).collect();
-        let batched = e.embed(&texts, Limits::texts(8)).unwrap();
-        for ((s, want), got) in refs.iter().zip(&batched) {
-            assert!(cosine(want, got) >= 0.9999, "batched {s:?}: {}", cosine(want, got));
-            let single = e.embed(&[s.as_str()], Limits::texts(1)).unwrap();
-            assert!(cosine(want, &single[0]) >= 0.9999, "single {s:?}");
+        // Our CPU encoder and candle's (the reference implementation of the same weights).
+        let mut outputs = Vec::new();
+        for backend in [Backend::Auto, Backend::Candle] {
+            let e = Embedder::load_with(spec, &model_dir(), &Device::Cpu, backend).unwrap();
+            let batched = e.embed(&texts, Limits::texts(8)).unwrap();
+            for ((s, want), got) in refs.iter().zip(&batched) {
+                assert!(cosine(want, got) >= 0.9999, "{backend:?} batched {s:?}: {}", cosine(want, got));
+                let single = e.embed(&[s.as_str()], Limits::texts(1)).unwrap();
+                assert!(cosine(want, &single[0]) >= 0.9999, "{backend:?} single {s:?}");
+            }
+            outputs.push(batched);
         }
+        let worst = outputs[0].iter().zip(&outputs[1]).map(|(a, b)| cosine(a, b)).fold(1.0, f64::min);
+        assert!(worst >= 0.99999, "CPU encoder vs candle: worst cosine {worst}");
     }
 
     /// Ids of the whole text, without the bounded prefix: what the tokenizer gives today.
@@ -360,7 +396,8 @@ mod speed {
         use super::*;
         let spec = crate::models::manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
         let dir = std::path::PathBuf::from("/usr/share/postgresql/15/shopml/models/all-MiniLM-L6-v2");
-        let e = Embedder::load(spec, &dir, &Device::Cpu).unwrap();
+        let backend = if std::env::var("BACKEND").as_deref() == Ok("candle") { Backend::Candle } else { Backend::Auto };
+        let e = Embedder::load_with(spec, &dir, &Device::Cpu, backend).unwrap();
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/fine_foods_reviews.csv")).unwrap();
         let reviews: Vec<&str> = text.lines().skip(1).take(256).collect();
         let tokens: usize = e.tokenize(&reviews).unwrap().iter().map(Vec::len).sum();
@@ -374,7 +411,7 @@ mod speed {
             e.tokenize(&["red running shoes"]).unwrap();
         }
         eprintln!("tokenize short query: {:.3} ms per call", t.elapsed().as_secs_f64() * 10.0);
-        for batch in [1usize, 8, 32] {
+        for batch in [1usize, 8, 32, 64] {
             let t = std::time::Instant::now();
             e.embed(&reviews, Limits::texts(batch)).unwrap();
             let s = t.elapsed().as_secs_f64();

@@ -1,6 +1,8 @@
 //! Candle model code, loaders, device selection and the model registry (the one way to load a
 //! model, with the per-backend cache). No pgrx here.
 pub mod bert;
+pub mod cpu_bert;
+pub mod cpu_ops;
 pub mod device;
 pub mod embedder;
 pub mod files;

@@ -1,0 +1,342 @@
+//! The BERT encoder of src/models/bert.rs for the CPU, without candle tensors, for speed and
+//! shared memory:
+//! - weights are read in place from the memory-mapped safetensors file (read-only, shared by
+//!   every backend that maps it: one copy in the page cache, not one per backend);
+//! - the texts of a batch are concatenated without padding: linear layers run on the real
+//!   tokens only, attention runs per text on its own length;
+//! - matrix products use the `gemm` crate (the one candle uses) with its AVX-512 kernels
+//!   enabled, on rayon; GELU and softmax use vectorisable exp/erf approximations
+//!   (src/models/cpu_ops.rs).
+//! The candle encoder stays the reference (tests compare both) and serves CUDA.
+
+use crate::models::bert::Config;
+use crate::models::cpu_ops::{gelu_erf_in_place, layer_norm_rows, softmax_in_place};
+use memmap2::Mmap;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+/// Up to this many token rows a linear layer streams its weights through a dot kernel instead of
+/// packing them for gemm (a search query is ~8 tokens).
+const FEW_ROWS: usize = 16;
+
+/// A tensor's f32 elements in the mapped file: a range of element indices.
+#[derive(Clone, Debug)]
+struct Span(Range<usize>);
+
+struct Linear {
+    weight: Span,
+    bias: Span,
+    inputs: usize,
+    outputs: usize,
+}
+
+struct Norm {
+    gain: Span,
+    bias: Span,
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: Norm,
+    intermediate: Linear,
+    output: Linear,
+    out_norm: Norm,
+}
+
+pub struct CpuBert {
+    map: Mmap,
+    /// Byte offset of the tensor data (after the safetensors header).
+    data_start: usize,
+    word: Span,
+    position: Span,
+    token_type: Span,
+    embed_norm: Norm,
+    layers: Vec<Layer>,
+    pub config: Config,
+}
+
+impl CpuBert {
+    /// Maps `path` and finds every tensor the encoder needs (f32, with the expected shapes).
+    pub fn load(path: &Path, cfg: &Config) -> Result<CpuBert, String> {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        // SAFETY: model files are verified before loading and never replaced in place (a new
+        // version gets a new name), so the mapping stays valid and unchanged.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| e.to_string())?;
+        let header_len = u64::from_le_bytes(map.get(..8).ok_or("file too short")?.try_into().map_err(|_| "file too short")?) as usize;
+        let data_start = 8usize.checked_add(header_len).filter(|&s| s <= map.len()).ok_or("header length past the end")?;
+        if (map.as_ptr() as usize + data_start) % 4 != 0 {
+            return Err("tensor data is not 4-byte aligned".into());
+        }
+        let header: HashMap<String, serde_json::Value> = serde_json::from_slice(&map[8..data_start]).map_err(|e| e.to_string())?;
+        let data_len = map.len() - data_start;
+        let tensor = |name: &str, shape: &[usize]| -> Result<Span, String> {
+            let t = header.get(name).or_else(|| header.get(&format!("bert.{name}"))).ok_or_else(|| format!("tensor {name} is missing"))?;
+            if t["dtype"] != "F32" {
+                return Err(format!("tensor {name} is {}, not F32", t["dtype"]));
+            }
+            let got: Vec<usize> = t["shape"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64().map(|d| d as usize)).collect()).unwrap_or_default();
+            if got != shape {
+                return Err(format!("tensor {name} has shape {got:?}, not {shape:?}"));
+            }
+            let offsets: Vec<usize> = t["data_offsets"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64().map(|d| d as usize)).collect()).unwrap_or_default();
+            let (&[a, b], n) = (offsets.as_slice(), shape.iter().product::<usize>()) else { return Err(format!("tensor {name} has bad offsets")) };
+            if a % 4 != 0 || b < a || b - a != n * 4 || b > data_len {
+                return Err(format!("tensor {name} has bad offsets"));
+            }
+            Ok(Span(a / 4..b / 4))
+        };
+        let (h, inter) = (cfg.hidden_size, cfg.intermediate_size);
+        let linear = |p: &str, inputs: usize, outputs: usize| -> Result<Linear, String> {
+            Ok(Linear { weight: tensor(&format!("{p}.weight"), &[outputs, inputs])?, bias: tensor(&format!("{p}.bias"), &[outputs])?, inputs, outputs })
+        };
+        let norm = |p: &str| -> Result<Norm, String> { Ok(Norm { gain: tensor(&format!("{p}.weight"), &[h])?, bias: tensor(&format!("{p}.bias"), &[h])? }) };
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| {
+                let p = format!("encoder.layer.{i}");
+                Ok(Layer {
+                    query: linear(&format!("{p}.attention.self.query"), h, h)?,
+                    key: linear(&format!("{p}.attention.self.key"), h, h)?,
+                    value: linear(&format!("{p}.attention.self.value"), h, h)?,
+                    attn_out: linear(&format!("{p}.attention.output.dense"), h, h)?,
+                    attn_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                    intermediate: linear(&format!("{p}.intermediate.dense"), h, inter)?,
+                    output: linear(&format!("{p}.output.dense"), inter, h)?,
+                    out_norm: norm(&format!("{p}.output.LayerNorm"))?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(CpuBert {
+            word: tensor("embeddings.word_embeddings.weight", &[cfg.vocab_size, h])?,
+            position: tensor("embeddings.position_embeddings.weight", &[cfg.max_position_embeddings, h])?,
+            token_type: tensor("embeddings.token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
+            embed_norm: norm("embeddings.LayerNorm")?,
+            layers,
+            config: cfg.clone(),
+            map,
+            data_start,
+        })
+    }
+
+    fn w(&self, s: &Span) -> &[f32] {
+        // SAFETY: `load` checked that the data start is 4-byte aligned and every span lies
+        // inside the mapping; f32 has no invalid bit patterns.
+        unsafe {
+            let base = self.map.as_ptr().add(self.data_start) as *const f32;
+            std::slice::from_raw_parts(base.add(s.0.start), s.0.len())
+        }
+    }
+
+    /// Mean-pooled, L2-normalised embeddings of each text of `batch` (token ids with
+    /// [CLS]/[SEP]). `between_layers` runs before each layer (cancellation checks).
+    pub fn embed(&self, batch: &[&[u32]], between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>, String> {
+        let h = self.config.hidden_size;
+        let lens: Vec<usize> = batch.iter().map(|t| t.len()).collect();
+        let total: usize = lens.iter().sum();
+        if total == 0 {
+            return Ok(vec![vec![0.0; h]; batch.len()]);
+        }
+        if let Some(&long) = lens.iter().find(|&&n| n > self.config.max_position_embeddings) {
+            return Err(format!("a text of {long} tokens is longer than the model's {} positions", self.config.max_position_embeddings));
+        }
+        let (word, pos, ty) = (self.w(&self.word), self.w(&self.position), self.w(&self.token_type));
+        let mut x = vec![0f32; total * h];
+        let mut row = 0;
+        for t in batch {
+            for (p, &id) in t.iter().enumerate() {
+                let id = id as usize;
+                if id >= self.config.vocab_size {
+                    return Err(format!("token id {id} is outside the vocabulary"));
+                }
+                let dst = &mut x[row * h..(row + 1) * h];
+                for (((d, a), b), c) in dst.iter_mut().zip(&word[id * h..(id + 1) * h]).zip(&pos[p * h..(p + 1) * h]).zip(&ty[..h]) {
+                    *d = a + b + c;
+                }
+                row += 1;
+            }
+        }
+        self.norm(&mut x, &self.embed_norm);
+        for layer in &self.layers {
+            between_layers();
+            x = self.layer(&x, total, &lens, layer);
+        }
+        // Mean over each text's tokens, then unit length.
+        let mut out = Vec::with_capacity(batch.len());
+        let mut start = 0;
+        for &n in &lens {
+            let mut mean = vec![0f32; h];
+            for r in start..start + n {
+                for (m, v) in mean.iter_mut().zip(&x[r * h..(r + 1) * h]) {
+                    *m += v;
+                }
+            }
+            let count = (n as f32).max(1e-9);
+            mean.iter_mut().for_each(|m| *m /= count);
+            let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            mean.iter_mut().for_each(|m| *m /= norm);
+            out.push(mean);
+            start += n;
+        }
+        Ok(out)
+    }
+
+    fn norm(&self, x: &mut [f32], n: &Norm) {
+        layer_norm_rows(x, self.w(&n.gain), self.w(&n.bias), self.config.layer_norm_eps as f32);
+    }
+
+    fn layer(&self, x: &[f32], total: usize, lens: &[usize], l: &Layer) -> Vec<f32> {
+        let h = self.config.hidden_size;
+        let q = self.linear(x, total, &l.query);
+        let k = self.linear(x, total, &l.key);
+        let v = self.linear(x, total, &l.value);
+        let ctx = self.attention(&q, &k, &v, lens);
+        let mut a = self.linear(&ctx, total, &l.attn_out);
+        a.iter_mut().zip(x).for_each(|(a, x)| *a += x);
+        self.norm(&mut a, &l.attn_norm);
+        let mut inner = self.linear(&a, total, &l.intermediate);
+        gelu_erf_in_place(&mut inner);
+        let mut out = self.linear(&inner, total, &l.output);
+        out.iter_mut().zip(&a).for_each(|(o, a)| *o += a);
+        self.norm(&mut out, &l.out_norm);
+        debug_assert_eq!(out.len(), total * h);
+        out
+    }
+
+    /// y = x·Wᵀ + b for `rows` rows of x.
+    fn linear(&self, x: &[f32], rows: usize, lin: &Linear) -> Vec<f32> {
+        let (w, b) = (self.w(&lin.weight), self.w(&lin.bias));
+        let (inp, out) = (lin.inputs, lin.outputs);
+        let mut y = Vec::with_capacity(rows * out);
+        for _ in 0..rows {
+            y.extend_from_slice(b);
+        }
+        if rows <= FEW_ROWS {
+            // [row][out] by streaming W once: one dot product per (output, row).
+            let mut by_out = vec![0f32; out * rows];
+            by_out.par_chunks_mut(rows * 64).enumerate().for_each(|(chunk, dst)| {
+                for (j, cell) in dst.chunks_mut(rows).enumerate() {
+                    let o = chunk * 64 + j;
+                    let w_row = &w[o * inp..(o + 1) * inp];
+                    for (r, c) in cell.iter_mut().enumerate() {
+                        *c = crate::core::distance::dot_cached(&x[r * inp..(r + 1) * inp], w_row);
+                    }
+                }
+            });
+            for r in 0..rows {
+                for o in 0..out {
+                    y[r * out + o] += by_out[o * rows + r];
+                }
+            }
+            return y;
+        }
+        // SAFETY: dst is rows × out (row-major), lhs rows × inp (row-major), rhs = Wᵀ read from
+        // W (out × inp, row-major) as inp × out with row stride 1 and column stride inp; all
+        // three buffers hold exactly those elements.
+        unsafe {
+            gemm::gemm(
+                rows,
+                out,
+                inp,
+                y.as_mut_ptr(),
+                1,
+                out as isize,
+                true,
+                x.as_ptr(),
+                1,
+                inp as isize,
+                w.as_ptr(),
+                inp as isize,
+                1,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::Rayon(rayon::current_num_threads()),
+            );
+        }
+        y
+    }
+
+    /// Multi-head self-attention of each text over its own tokens (no padding).
+    fn attention(&self, q: &[f32], k: &[f32], v: &[f32], lens: &[usize]) -> Vec<f32> {
+        let h = self.config.hidden_size;
+        let heads = self.config.num_attention_heads;
+        let d = h / heads;
+        let scale = 1.0 / (d as f32).sqrt();
+        let mut ctx = vec![0f32; q.len()];
+        // Texts own disjoint row ranges of ctx; (text, head) pairs run in parallel.
+        let mut starts = Vec::with_capacity(lens.len());
+        let mut s = 0;
+        for &n in lens {
+            starts.push(s);
+            s += n;
+        }
+        let mut chunks: Vec<(usize, usize, &mut [f32])> = Vec::with_capacity(lens.len());
+        let mut rest = ctx.as_mut_slice();
+        for (&start, &n) in starts.iter().zip(lens) {
+            let (mine, tail) = rest.split_at_mut(n * h);
+            chunks.push((start, n, mine));
+            rest = tail;
+        }
+        chunks.into_par_iter().for_each(|(start, n, out)| {
+            let mut scores = vec![0f32; n * n];
+            for head in 0..heads {
+                let col = head * d;
+                // SAFETY: Q and K of this text and head are n × d blocks of q and k with row
+                // stride h (rows start .. start + n, columns col .. col + d, all inside the
+                // buffers); scores is n × n; out holds this text's n rows of h values.
+                unsafe {
+                    gemm::gemm(
+                        n, n, d, scores.as_mut_ptr(), 1, n as isize, false,
+                        q.as_ptr().add(start * h + col), 1, h as isize,
+                        k.as_ptr().add(start * h + col), h as isize, 1,
+                        0.0, scale, false, false, false, gemm::Parallelism::None,
+                    );
+                }
+                for row in scores.chunks_exact_mut(n) {
+                    softmax_in_place(row);
+                }
+                // SAFETY: as above; V is an n × d block of v, the result an n × d block of out.
+                unsafe {
+                    gemm::gemm(
+                        n, d, n, out.as_mut_ptr().add(col), 1, h as isize, false,
+                        scores.as_ptr(), 1, n as isize,
+                        v.as_ptr().add(start * h + col), 1, h as isize,
+                        0.0, 1.0, false, false, false, gemm::Parallelism::None,
+                    );
+                }
+            }
+        });
+        ctx
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    /// `cargo test --release --no-default-features --lib gemm_speed -- --ignored --nocapture`:
+    /// GFLOP/s of the encoder's matrix shapes.
+    #[test]
+    #[ignore]
+    fn gemm_speed() {
+        for (rows, inp, out) in [(920usize, 384usize, 384usize), (920, 384, 1536), (920, 1536, 384), (3680, 384, 1536)] {
+            let x = vec![0.5f32; rows * inp];
+            let w = vec![0.25f32; out * inp];
+            let mut y = vec![0f32; rows * out];
+            let reps = 20;
+            let t = std::time::Instant::now();
+            for _ in 0..reps {
+                // SAFETY: buffers sized as in CpuBert::linear.
+                unsafe {
+                    gemm::gemm(rows, out, inp, y.as_mut_ptr(), 1, out as isize, true, x.as_ptr(), 1, inp as isize, w.as_ptr(), inp as isize, 1, 1.0, 1.0, false, false, false, gemm::Parallelism::Rayon(rayon::current_num_threads()));
+                }
+            }
+            let s = t.elapsed().as_secs_f64();
+            eprintln!("{rows}x{inp} · {inp}x{out}: {:.1} GFLOP/s", 2.0 * (rows * inp * out * reps) as f64 / s / 1e9);
+        }
+    }
+}
