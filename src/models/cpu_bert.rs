@@ -221,6 +221,10 @@ impl CpuBert {
                 for (j, cell) in dst.chunks_mut(rows).enumerate() {
                     let o = chunk * 64 + j;
                     let w_row = &w[o * inp..(o + 1) * inp];
+                    // Weights stream from memory once: ask for the next row while this one works.
+                    if let Some(next) = w.get((o + 1) * inp..(o + 2) * inp) {
+                        crate::core::distance::prefetch(next);
+                    }
                     for (r, c) in cell.iter_mut().enumerate() {
                         *c = crate::core::distance::dot_cached(&x[r * inp..(r + 1) * inp], w_row);
                     }
@@ -269,47 +273,45 @@ impl CpuBert {
         let d = h / heads;
         let scale = 1.0 / (d as f32).sqrt();
         let mut ctx = vec![0f32; q.len()];
-        // Texts own disjoint row ranges of ctx; (text, head) pairs run in parallel.
         let mut starts = Vec::with_capacity(lens.len());
         let mut s = 0;
         for &n in lens {
             starts.push(s);
             s += n;
         }
-        let mut chunks: Vec<(usize, usize, &mut [f32])> = Vec::with_capacity(lens.len());
-        let mut rest = ctx.as_mut_slice();
-        for (&start, &n) in starts.iter().zip(lens) {
-            let (mine, tail) = rest.split_at_mut(n * h);
-            chunks.push((start, n, mine));
-            rest = tail;
-        }
-        chunks.into_par_iter().for_each(|(start, n, out)| {
-            let mut scores = vec![0f32; n * n];
-            for head in 0..heads {
-                let col = head * d;
-                // SAFETY: Q and K of this text and head are n × d blocks of q and k with row
-                // stride h (rows start .. start + n, columns col .. col + d, all inside the
-                // buffers); scores is n × n; out holds this text's n rows of h values.
-                unsafe {
-                    gemm::gemm(
-                        n, n, d, scores.as_mut_ptr(), 1, n as isize, false,
-                        q.as_ptr().add(start * h + col), 1, h as isize,
-                        k.as_ptr().add(start * h + col), h as isize, 1,
-                        0.0, scale, false, false, false, gemm::Parallelism::None,
-                    );
-                }
-                for row in scores.chunks_exact_mut(n) {
-                    softmax_in_place(row);
-                }
-                // SAFETY: as above; V is an n × d block of v, the result an n × d block of out.
-                unsafe {
-                    gemm::gemm(
-                        n, d, n, out.as_mut_ptr().add(col), 1, h as isize, false,
-                        scores.as_ptr(), 1, n as isize,
-                        v.as_ptr().add(start * h + col), 1, h as isize,
-                        0.0, 1.0, false, false, false, gemm::Parallelism::None,
-                    );
-                }
+        // Every (text, head) pair writes its own block of ctx (rows of the text, columns of the
+        // head): disjoint, so they run in parallel through a shared pointer.
+        struct Out(*mut f32);
+        // SAFETY: the blocks written through it are disjoint (see above).
+        unsafe impl Sync for Out {}
+        let out = Out(ctx.as_mut_ptr());
+        let pairs: Vec<(usize, usize, usize)> = starts.iter().zip(lens).flat_map(|(&st, &n)| (0..heads).map(move |hd| (st, n, hd))).collect();
+        pairs.into_par_iter().for_each_init(Vec::new, |scores: &mut Vec<f32>, (start, n, head)| {
+            let out = &out;
+            scores.clear();
+            scores.resize(n * n, 0.0);
+            let col = head * d;
+            // SAFETY: Q and K of this text and head are n × d blocks of q and k with row stride h
+            // (rows start .. start + n, columns col .. col + d, inside the buffers); scores is
+            // n × n; the result is the n × d block of ctx at the same rows and columns.
+            unsafe {
+                gemm::gemm(
+                    n, n, d, scores.as_mut_ptr(), 1, n as isize, false,
+                    q.as_ptr().add(start * h + col), 1, h as isize,
+                    k.as_ptr().add(start * h + col), h as isize, 1,
+                    0.0, scale, false, false, false, gemm::Parallelism::None,
+                );
+            }
+            for row in scores.chunks_exact_mut(n) {
+                softmax_in_place(row);
+            }
+            unsafe {
+                gemm::gemm(
+                    n, d, n, out.0.add(start * h + col), 1, h as isize, false,
+                    scores.as_ptr(), 1, n as isize,
+                    v.as_ptr().add(start * h + col), 1, h as isize,
+                    0.0, 1.0, false, false, false, gemm::Parallelism::None,
+                );
             }
         });
         ctx

@@ -16,11 +16,15 @@ const ROUNDER: f32 = 12_582_912.0;
 #[inline(always)]
 pub fn exp_approx(x: f32) -> f32 {
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * LOG2E + ROUNDER) - ROUNDER;
+    let t = x * LOG2E + ROUNDER;
+    let n = t - ROUNDER;
+    // n as an integer, from t's low mantissa bits: an integer subtraction that vectorises
+    // (`n as i32` saturates, which LLVM does lane by lane).
+    let i = t.to_bits().wrapping_sub(ROUNDER.to_bits());
     let r = x - n * LN2_HI - n * LN2_LO;
     // e^r on |r| <= ln2/2: Taylor to degree 6 (error < 2e-7 relative).
     let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    p * f32::from_bits(i.wrapping_add(127) << 23)
 }
 
 /// erf(x), Abramowitz & Stegun 7.1.26.
@@ -94,6 +98,7 @@ macro_rules! dispatch {
         }
     };
 }
+
 
 dispatch!(gelu_chunk, gelu_body);
 dispatch!(softmax_in_place, softmax_body);
