@@ -132,10 +132,34 @@ def onnx_peer(texts, st_model):
     return out, enc(texts[:64], 32)
 
 
+def pss_kib(pid):
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+def memory(counts=(1, 8, 32)):
+    """Summed PSS of N backends that each embedded a text (shared pages count once in total)."""
+    out = {}
+    for n in counts:
+        conns = [psycopg.connect(CONN, autocommit=True) for _ in range(n)]
+        pids = []
+        for c in conns:
+            c.execute("SELECT shopml.embed_text('red running shoes')").fetchone()
+            pids.append(c.execute("SELECT pg_backend_pid()").fetchone()[0])
+        out[n] = sum(pss_kib(p) for p in pids) / 1024
+        for c in conns:
+            c.close()
+    return out
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 512
     texts = reviews(n)
     ours, our_vecs = shopml(texts)
+    mem = memory()
     pt, pt_vecs, st = torch_peer(texts)
     ox, ox_vecs = onnx_peer(texts, st)
     agree = lambda v: float(np.min(np.sum(v * our_vecs, axis=1)))
@@ -145,7 +169,10 @@ def main():
     for r in rows:
         fmt = lambda d: f"{d[r]:.1f}" if r in d else "-"
         lines.append(f"| {r} | {fmt(ours)} | {fmt(pt)} | {fmt(ox)} |")
-    lines += ["", f"Lowest cosine to shopml's vectors on 64 reviews: PyTorch {agree(pt_vecs):.6f}, ONNX Runtime {agree(ox_vecs):.6f}."]
+    lines += ["", f"Lowest cosine to shopml's vectors on 64 reviews: PyTorch {agree(pt_vecs):.6f}, ONNX Runtime {agree(ox_vecs):.6f}.",
+              "", "Memory: PSS summed over N backends that each ran embed_text (shared pages divided among them):", "",
+              "| backends | total PSS MiB | per backend MiB |", "|---:|---:|---:|"]
+    lines += [f"| {k} | {v:.0f} | {v / k:.1f} |" for k, v in mem.items()]
     print("\n".join(lines))
     with open("docs/embed_speed.md", "w") as f:
         f.write("\n".join(lines) + "\n")

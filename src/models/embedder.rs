@@ -83,7 +83,32 @@ impl Embedder {
     }
 
     pub fn load_with(spec: &'static ModelSpec, dir: &Path, device: &Device, backend: Backend) -> Result<Self> {
-        files::verify(spec, dir)?;
+        // The sha256 check (~90 MB) runs on a second thread while this one reads the config and
+        // builds the tokenizer; nothing is used before the check has passed.
+        let (verified, parts) = std::thread::scope(|s| {
+            let check = s.spawn(|| files::verify(spec, dir));
+            let parts = Self::tokenizer_and_config(spec, dir);
+            (check.join(), parts)
+        });
+        verified.map_err(|_| Error::internal("the sha256 check of the model files failed to run"))??;
+        let (tokenizer, prefix, cfg) = parts?;
+        if cfg.hidden_size != spec.dims {
+            return Err(load_error(spec, "config.json", format!("hidden_size {} is not {}", cfg.hidden_size, spec.dims)));
+        }
+        let weights = dir.join("model.safetensors");
+        let encoder = if device.is_cpu() && backend == Backend::Auto {
+            Encoder::Cpu(CpuBert::load(&weights, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
+        } else {
+            // SAFETY: the file was just verified and model files are never replaced in place
+            // (a new version gets a new name), so the mapping stays valid.
+            let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, device) }
+                .map_err(|e| load_error(spec, "model.safetensors", e))?;
+            Encoder::Candle(BertModel::load(vb, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
+        };
+        Ok(Embedder { spec, tokenizer, prefix, encoder })
+    }
+
+    fn tokenizer_and_config(spec: &'static ModelSpec, dir: &Path) -> Result<(Tokenizer, Option<BertPrefix>, Config)> {
         let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
         let cfg: Config = serde_json::from_slice(&cfg_bytes).map_err(|e| load_error(spec, "config.json", e))?;
         let tok_bytes =
@@ -103,20 +128,7 @@ impl Embedder {
             }))
             .map_err(|e| load_error(spec, "tokenizer.json", e))?;
         tokenizer.with_padding(None);
-        if cfg.hidden_size != spec.dims {
-            return Err(load_error(spec, "config.json", format!("hidden_size {} is not {}", cfg.hidden_size, spec.dims)));
-        }
-        let weights = dir.join("model.safetensors");
-        let encoder = if device.is_cpu() && backend == Backend::Auto {
-            Encoder::Cpu(CpuBert::load(&weights, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
-        } else {
-            // SAFETY: the file was just verified and model files are never replaced in place
-            // (a new version gets a new name), so the mapping stays valid.
-            let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, device) }
-                .map_err(|e| load_error(spec, "model.safetensors", e))?;
-            Encoder::Candle(BertModel::load(vb, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
-        };
-        Ok(Embedder { spec, tokenizer, prefix, encoder })
+        Ok((tokenizer, prefix, cfg))
     }
 
     pub fn dims(&self) -> usize {
