@@ -46,6 +46,26 @@ RETURNS TABLE ("column_name" TEXT, "sql_type" TEXT, "kind" TEXT, "rows" bigint, 
 STABLE PARALLEL SAFE
 LANGUAGE c AS 'MODULE_PATHNAME', 'table_profile_wrapper';
 
+-- pgvector's bit distances on Postgres's own bit type, binary quantization, concatenation.
+CREATE FUNCTION @extschema@.hamming_distance(pg_catalog.bit, pg_catalog.bit) RETURNS float8
+    AS 'MODULE_PATHNAME', 'hamming_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.jaccard_distance(pg_catalog.bit, pg_catalog.bit) RETURNS float8
+    AS 'MODULE_PATHNAME', 'jaccard_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.binary_quantize(@extschema@.vector) RETURNS pg_catalog.bit
+    AS 'MODULE_PATHNAME', 'binary_quantize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.vector_concat(@extschema@.vector, @extschema@.vector) RETURNS @extschema@.vector
+    AS 'MODULE_PATHNAME', 'vector_concat' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.<~> (LEFTARG = pg_catalog.bit, RIGHTARG = pg_catalog.bit, PROCEDURE = @extschema@.hamming_distance, COMMUTATOR = OPERATOR(@extschema@.<~>));
+CREATE OPERATOR @extschema@.<%> (LEFTARG = pg_catalog.bit, RIGHTARG = pg_catalog.bit, PROCEDURE = @extschema@.jaccard_distance, COMMUTATOR = OPERATOR(@extschema@.<%>));
+CREATE OPERATOR @extschema@.|| (LEFTARG = @extschema@.vector, RIGHTARG = @extschema@.vector, PROCEDURE = @extschema@.vector_concat);
+COMMENT ON FUNCTION @extschema@.hamming_distance(pg_catalog.bit, pg_catalog.bit) IS 'number of differing bits of two bit strings of one length (operator <~>)';
+COMMENT ON FUNCTION @extschema@.jaccard_distance(pg_catalog.bit, pg_catalog.bit) IS '1 - |a and b| / |a or b| of two bit strings of one length, 1 when they share no set bit (operator <%>)';
+COMMENT ON FUNCTION @extschema@.binary_quantize(@extschema@.vector) IS 'bit i set when element i is positive';
+COMMENT ON FUNCTION @extschema@.vector_concat(@extschema@.vector, @extschema@.vector) IS 'the elements of a then those of b (operator ||)';
+COMMENT ON OPERATOR @extschema@.<~> (pg_catalog.bit, pg_catalog.bit) IS 'Hamming distance';
+COMMENT ON OPERATOR @extschema@.<%> (pg_catalog.bit, pg_catalog.bit) IS 'Jaccard distance';
+COMMENT ON OPERATOR @extschema@.|| (@extschema@.vector, @extschema@.vector) IS 'concatenation';
+
 -- The recommender (issue 16).
 CREATE FUNCTION @extschema@."recommend_for_user"(
 	"model" TEXT,

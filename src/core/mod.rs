@@ -1,5 +1,6 @@
 //! Pure Rust algorithms (no pgrx): distance kernels, vector arithmetic, progress schedules,
 //! tables read for training, churn, the ALS recommender, metrics.
+pub mod bits;
 pub mod catalog;
 pub mod churn;
 pub mod distance;

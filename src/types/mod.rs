@@ -3,6 +3,7 @@
 //! the SQL (type, operators, opclasses) is exactly what pgvector users know. `vector_extern`
 //! makes the type usable in `#[pg_extern]` signatures, which every other SQL function uses.
 pub mod aggregates_vector;
+pub mod bits;
 pub mod casts;
 pub mod io_vector;
 pub mod memory_vector;

@@ -1,0 +1,77 @@
+//! pgvector's functions on Postgres's built-in `bit` type and the two `vector` functions that
+//! meet it: hamming_distance / jaccard_distance (operators <~> and <%>), binary_quantize(vector)
+//! and vector || vector. Version-1 C functions declared in sql/vector.sql; the arithmetic is in
+//! src/core/bits.rs.
+
+use super::memory_vector::{arg_vector, vector_datum};
+use crate::core::bits;
+use crate::error::{Error, SqlState};
+use crate::pg::fmgr::{f64_datum, pg_finfo};
+use crate::pg::OrReport;
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
+
+pg_finfo!(pg_finfo_hamming_distance, pg_finfo_jaccard_distance, pg_finfo_binary_quantize, pg_finfo_vector_concat);
+
+/// Bytes of a varbit: header, int32 bit length, then the bits.
+const BIT_HEADER: usize = pg_sys::VARHDRSZ + 4;
+
+/// The bit length and bytes of `bit` argument `n` (detoasted).
+unsafe fn arg_bits<'a>(fcinfo: FunctionCallInfo, n: usize) -> (u32, &'a [u8]) {
+    let raw = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n);
+    let p = pg_sys::pg_detoast_datum(raw.cast_mut_ptr()) as *const u8;
+    let total = pgrx::varlena::varsize_any(p as *const pg_sys::varlena);
+    let bits = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i32).max(0) as u32;
+    let bytes = (bits as usize).div_ceil(8).min(total.saturating_sub(BIT_HEADER));
+    (bits, std::slice::from_raw_parts(p.add(BIT_HEADER), bytes))
+}
+
+/// Both bit arguments, of one length (pgvector's message otherwise).
+unsafe fn two_bits<'a>(fcinfo: FunctionCallInfo) -> (&'a [u8], &'a [u8]) {
+    let (la, a) = arg_bits(fcinfo, 0);
+    let (lb, b) = arg_bits(fcinfo, 1);
+    if la != lb {
+        Error::new(SqlState::DataException, format!("different bit lengths {la} and {lb}")).report();
+    }
+    (a, b)
+}
+
+macro_rules! sql_fn {
+    ($name:ident, |$fcinfo:ident| $body:expr) => {
+        #[pgrx::pg_guard]
+        #[no_mangle]
+        pub unsafe extern "C-unwind" fn $name(fcinfo: FunctionCallInfo) -> Datum {
+            (|$fcinfo: FunctionCallInfo| $body)(fcinfo)
+        }
+    };
+}
+
+sql_fn!(hamming_distance, |fcinfo| {
+    let (a, b) = two_bits(fcinfo);
+    f64_datum(bits::hamming(a, b))
+});
+
+sql_fn!(jaccard_distance, |fcinfo| {
+    let (a, b) = two_bits(fcinfo);
+    f64_datum(bits::jaccard(a, b))
+});
+
+sql_fn!(binary_quantize, |fcinfo| {
+    let v = arg_vector(fcinfo, 0);
+    let packed = bits::binary_quantize(v.as_slice());
+    let size = BIT_HEADER + packed.len();
+    let p = pg_sys::palloc0(size) as *mut u8;
+    pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
+    std::ptr::write_unaligned(p.add(pg_sys::VARHDRSZ) as *mut i32, v.dim() as i32);
+    std::ptr::copy_nonoverlapping(packed.as_ptr(), p.add(BIT_HEADER), packed.len());
+    Datum::from(p as *mut std::ffi::c_void)
+});
+
+sql_fn!(vector_concat, |fcinfo| {
+    let a = arg_vector(fcinfo, 0);
+    let b = arg_vector(fcinfo, 1);
+    crate::core::vector::check_dim(a.dim() + b.dim()).or_report();
+    let mut joined = Vec::with_capacity(a.dim() + b.dim());
+    joined.extend_from_slice(a.as_slice());
+    joined.extend_from_slice(b.as_slice());
+    vector_datum(&joined)
+});
