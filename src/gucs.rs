@@ -22,8 +22,8 @@ pub enum DeviceSetting {
 static MODEL_DIR: GucSetting<Option<CString>> = GucSetting::<Option<CString>>::new(None);
 /// CPU by default: it is always there; `auto` takes a GPU when the build and the machine have one.
 static DEVICE: GucSetting<DeviceSetting> = GucSetting::<DeviceSetting>::new(DeviceSetting::Cpu);
-/// 8 texts per forward pass: the fastest on 2 CPU cores for real reviews (benches/embed_bench.py:
-/// 16 rows/s at 1, 21 at 8, 17 at 32, 13 at 64); larger batches pad more and spill caches.
+/// 8 texts per forward pass: as fast as any on 2 CPU cores for real reviews
+/// (benches/embed_peers.py: 45 rows/s at 1, 92 at 8, 90 at 32 and 64), with the least memory.
 static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(8);
 /// Superuser-only ceiling on the padded tokens (texts x longest text) of one forward pass,
 /// whatever shopml.batch_size a user sets: a pass of all-MiniLM-L6-v2 takes about 45 kB per
@@ -36,6 +36,9 @@ static MAX_BATCH_TOKENS: GucSetting<i32> = GucSetting::<i32>::new(4096);
 /// Superuser-only ceiling on the memory one call may use to hold a table read for training (kB).
 static MAX_TRAINING_MEMORY: GucSetting<i32> = GucSetting::<i32>::new(2 * 1024 * 1024);
 static MODEL_CACHE_SIZE: GucSetting<i32> = GucSetting::<i32>::new(1024 * 1024);
+/// Threads one forward pass of the CPU encoder uses; 0 = one per core, the fastest measured
+/// (README, Performance). Anyone may lower it, e.g. to leave cores to other backends.
+static THREADS: GucSetting<i32> = GucSetting::<i32>::new(0);
 
 pub fn init() {
     GucRegistry::define_string_guc(
@@ -94,6 +97,16 @@ pub fn init() {
         GucContext::Suset,
         GucFlags::UNIT_KB,
     );
+    GucRegistry::define_int_guc(
+        c"shopml.threads",
+        c"Threads for one forward pass of the CPU encoder (0 = one per core).",
+        c"Lower it to leave cores to other backends; more threads than cores only adds switching.",
+        &THREADS,
+        0,
+        64,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
     unsafe { pg_sys::MarkGUCPrefixReserved(c"shopml".as_ptr()) };
 }
 
@@ -138,6 +151,10 @@ pub fn model_settings() -> Settings {
 
 pub fn batch_size() -> usize {
     BATCH_SIZE.get().max(1) as usize
+}
+
+pub fn threads() -> usize {
+    THREADS.get().max(0) as usize
 }
 
 pub fn max_batch_tokens() -> usize {

@@ -26,7 +26,7 @@ fn load(model: TextArg) -> Arc<Embedder> {
 }
 
 fn limits() -> Limits {
-    Limits { batch_size: gucs::batch_size(), max_batch_tokens: gucs::max_batch_tokens() }
+    Limits { batch_size: gucs::batch_size(), max_batch_tokens: gucs::max_batch_tokens(), threads: gucs::threads() }
 }
 
 /// What the model reads of a text: its bounded form, read in a first slice and, only when that

@@ -48,6 +48,19 @@ struct Layer {
     out_norm: Norm,
 }
 
+/// A pool of `threads` workers for the encoder's parallel parts, one per size per process
+/// (a session may change shopml.threads; pools are small and kept).
+fn thread_pool(threads: usize) -> Result<std::sync::Arc<rayon::ThreadPool>, String> {
+    static POOLS: std::sync::Mutex<Vec<(usize, std::sync::Arc<rayon::ThreadPool>)>> = std::sync::Mutex::new(Vec::new());
+    let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Ok(p.clone());
+    }
+    let pool = std::sync::Arc::new(rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| format!("could not start {threads} threads: {e}"))?);
+    pools.push((threads, pool.clone()));
+    Ok(pool)
+}
+
 pub struct CpuBert {
     map: Mmap,
     /// Byte offset of the tensor data (after the safetensors header).
@@ -133,7 +146,8 @@ impl CpuBert {
 
     /// Mean-pooled, L2-normalised embeddings of each text of `batch` (token ids with
     /// [CLS]/[SEP]). `between_layers` runs before each layer (cancellation checks).
-    pub fn embed(&self, batch: &[&[u32]], between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>, String> {
+    pub fn embed(&self, batch: &[&[u32]], threads: usize, between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>, String> {
+        let pool = (threads > 0).then(|| thread_pool(threads)).transpose()?;
         let h = self.config.hidden_size;
         let lens: Vec<usize> = batch.iter().map(|t| t.len()).collect();
         let total: usize = lens.iter().sum();
@@ -161,8 +175,12 @@ impl CpuBert {
         }
         self.norm(&mut x, &self.embed_norm);
         for layer in &self.layers {
+            // Between layers, on the calling thread: cancellation checks may call Postgres.
             between_layers();
-            x = self.layer(&x, total, &lens, layer);
+            x = match &pool {
+                Some(p) => p.install(|| self.layer(&x, total, &lens, layer)),
+                None => self.layer(&x, total, &lens, layer),
+            };
         }
         // Mean over each text's tokens, then unit length.
         let mut out = Vec::with_capacity(batch.len());

@@ -44,11 +44,13 @@ pub struct Limits {
     /// Padded tokens (texts x longest text) per forward pass (`shopml.max_batch_tokens`): the
     /// activations, and so the memory, of a pass grow with it.
     pub max_batch_tokens: usize,
+    /// Threads of the CPU encoder (`shopml.threads`); 0 = rayon's pool, one per core.
+    pub threads: usize,
 }
 
 impl Limits {
     pub fn texts(batch_size: usize) -> Self {
-        Limits { batch_size, max_batch_tokens: usize::MAX }
+        Limits { batch_size, max_batch_tokens: usize::MAX, threads: 0 }
     }
 }
 
@@ -194,7 +196,7 @@ impl Embedder {
                 let batch: Vec<&[u32]> = rest[..n].iter().map(|&i| ids[i].as_slice()).collect();
                 let rows = match &self.encoder {
                     Encoder::Cpu(m) => m
-                        .embed(&batch, &mut || sink.check())
+                        .embed(&batch, limits.threads, &mut || sink.check())
                         .map_err(|e| Error::new(SqlState::DataException, format!("could not embed: {e}")))?,
                     Encoder::Candle(m) => Self::forward_padded(m, &batch, &mut || sink.check())?,
                 };
@@ -381,11 +383,11 @@ mod tests {
         let long = "a pair of red running shoes ".repeat(20);
         let texts = ["red shoes", long.as_str(), "blue", long.as_str(), "a very comfortable chair"];
         let each = e.embed(&texts, Limits::texts(1)).unwrap();
-        let budget = e.embed(&texts, Limits { batch_size: 64, max_batch_tokens: 300 }).unwrap();
+        let budget = e.embed(&texts, Limits { batch_size: 64, max_batch_tokens: 300, threads: 1 }).unwrap();
         for (a, b) in each.iter().zip(&budget) {
             assert!(cosine(a, b) >= 0.9999);
         }
-        let err = e.embed(&texts, Limits { batch_size: 64, max_batch_tokens: 100 }).unwrap_err();
+        let err = e.embed(&texts, Limits { batch_size: 64, max_batch_tokens: 100, threads: 0 }).unwrap_err();
         assert_eq!(err.message, "a text of 122 tokens does not fit in shopml.max_batch_tokens (100)");
     }
 

@@ -37,6 +37,12 @@ SELECT bool_and(1 - (e <=> embed_text(s)) > 0.99999) AS same
 FROM unnest(ARRAY['one', 'two words', 'three words here', 'four words are here now', 'five'],
             embed_texts(ARRAY['one', 'two words', 'three words here', 'four words are here now', 'five'])) t(s, e);
 RESET shopml.batch_size;
+-- nor does the number of threads (shopml.threads, 0 = one per core)
+SET shopml.threads = 1;
+SELECT bool_and(1 - (e <=> embed_text(s)) > 0.99999) AS same_with_one_thread, current_setting('shopml.threads') AS threads
+FROM unnest(ARRAY['one', 'two words here', 'a review that is a good deal longer than the others, with more word pieces than sixteen'],
+            embed_texts(ARRAY['one', 'two words here', 'a review that is a good deal longer than the others, with more word pieces than sixteen'])) t(s, e);
+RESET shopml.threads;
 
 -- immutable, strict, parallel safe: usable in a generated column and an expression index
 CREATE TABLE products (id int PRIMARY KEY, title text, emb vector(384) GENERATED ALWAYS AS (shopml.embed_text(title)) STORED);
@@ -52,6 +58,8 @@ SELECT embed_text('x', 'no-such-model');
 SELECT embed_text('x', '');
 SELECT embed_texts(ARRAY['x'], 'bert-base-uncased');
 SET shopml.batch_size = 0;
+SET shopml.threads = -1;
+SET shopml.threads = 65;
 SET shopml.device = 'tpu';
 SET shopml.device = 'cuda';
 SELECT embed_text('x');
