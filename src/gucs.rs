@@ -30,11 +30,11 @@ static BATCH_SIZE: GucSetting<i32> = GucSetting::<i32>::new(8);
 /// token (issue 13's probe: ~11 MB per 256-token text), so 4096 tokens bound it near 190 MB, and the default
 /// batch of 8 texts of 256 word pieces (2048 tokens) is never split.
 static MAX_BATCH_TOKENS: GucSetting<i32> = GucSetting::<i32>::new(4096);
-/// Superuser-only ceiling on the models one backend keeps loaded (kB; the least recently used go
-/// first). 1 GB holds the embedder (87 MB) and many trained models; a single larger model still
-/// loads, alone.
 /// Superuser-only ceiling on the memory one call may use to hold a table read for training (kB).
 static MAX_TRAINING_MEMORY: GucSetting<i32> = GucSetting::<i32>::new(2 * 1024 * 1024);
+/// Superuser-only ceiling on the models one backend keeps loaded (kB; the least recently used go
+/// first). 1 GB holds the embedder (87 MB, mapped) and many trained models; a single model larger
+/// than the ceiling is refused with an error.
 static MODEL_CACHE_SIZE: GucSetting<i32> = GucSetting::<i32>::new(1024 * 1024);
 /// Threads one forward pass of the CPU encoder uses; 0 = one per core, the fastest measured
 /// (README, Performance). Anyone may lower it, e.g. to leave cores to other backends.
@@ -80,7 +80,7 @@ pub fn init() {
     GucRegistry::define_int_guc(
         c"shopml.model_cache_size",
         c"Most memory the models loaded by one backend may hold; the least recently used are dropped.",
-        c"Superuser only. A single model larger than this still loads, alone.",
+        c"Superuser only. The least recently used models are dropped to stay within it; a single larger model is refused with an error.",
         &MODEL_CACHE_SIZE,
         1024,
         i32::MAX,

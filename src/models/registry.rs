@@ -7,7 +7,7 @@
 //! when the models held exceed the budget, the least recently used ones are dropped (a caller
 //! still holding one keeps its `Arc` until it is done).
 
-use crate::error::Result;
+use crate::error::{Error, Result, SqlState};
 use crate::models::device::{self, DeviceChoice};
 use crate::models::embedder::Embedder;
 use crate::models::{files, manifest};
@@ -55,8 +55,8 @@ fn cache() -> std::sync::MutexGuard<'static, Cache> {
 }
 
 /// The model under `key`, loading it with `load` (which returns the model and its size in bytes)
-/// on a miss. After a load the cache drops least recently used entries until it holds at most
-/// `budget` bytes; the model just loaded always stays, even when it alone exceeds the budget.
+/// on a miss. A model larger than `budget` alone is refused (54000); after a load the cache
+/// drops least recently used entries until it holds at most `budget` bytes.
 pub fn get_or_load<M: Any + Send + Sync>(
     key: Key,
     budget: usize,
@@ -84,6 +84,13 @@ fn get_or_load_in<M: Any + Send + Sync>(
     }
     // Loading runs without the lock: it may take a second and no other thread waits on it.
     let (model, bytes) = load()?;
+    if bytes > budget {
+        return Err(Error::new(
+            SqlState::ProgramLimitExceeded,
+            format!("model \"{}\" needs {} MB, more than shopml.model_cache_size ({} MB)", key.name, bytes.div_ceil(1 << 20), budget >> 20),
+        )
+        .with_hint("a superuser can raise shopml.model_cache_size"));
+    }
     let model = Arc::new(model);
     let mut c = lock(cache);
     c.clock += 1;
@@ -188,14 +195,16 @@ mod tests {
     }
 
     #[test]
-    fn a_model_larger_than_the_budget_still_loads() {
+    fn a_model_larger_than_the_budget_is_refused_and_others_make_room() {
         let c = Mutex::new(Cache::default());
         get_or_load_in(&c, key("small"), 10, || Ok((1u32, 5))).unwrap();
-        let m = get_or_load_in(&c, key("big"), 10, || Ok((7u32, 1000))).unwrap();
-        assert_eq!(*m, 7);
-        let m = get_or_load_in(&c, key("big"), 10, || Ok((8u32, 1000))).unwrap();
-        assert_eq!(*m, 7, "and is cached");
-        assert_eq!(lock(&c).entries.len(), 1, "the others made room");
+        let e = get_or_load_in(&c, key("big"), 10, || Ok((7u32, 1000))).unwrap_err();
+        assert_eq!(e.state, SqlState::ProgramLimitExceeded);
+        assert!(e.message.starts_with("model \"big\" needs 1 MB, more than shopml.model_cache_size"), "{}", e.message);
+        assert_eq!(lock(&c).entries.len(), 1, "the small one stays");
+        let m = get_or_load_in(&c, key("medium"), 10, || Ok((8u32, 9))).unwrap();
+        assert_eq!(*m, 8);
+        assert_eq!(lock(&c).entries.len(), 1, "the small one made room");
     }
 
     #[test]

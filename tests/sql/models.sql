@@ -31,3 +31,11 @@ SET shopml.model_dir = '/tmp';
 SELECT shopml.vector_dims(shopml.embed_text('ordinary users can embed'));
 RESET ROLE;
 DROP ROLE shopml_regress_user;
+
+-- shopml.model_cache_size bounds the models one backend keeps: one larger than it is refused
+\c
+SET shopml.model_cache_size = '50MB';
+SELECT shopml.embed_text('too big for the cache');
+SELECT name, loaded FROM shopml.models;
+RESET shopml.model_cache_size;
+SELECT shopml.vector_dims(shopml.embed_text('fits again')) AS dims;
