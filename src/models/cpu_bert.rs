@@ -147,7 +147,11 @@ impl CpuBert {
     /// Mean-pooled, L2-normalised embeddings of each text of `batch` (token ids with
     /// [CLS]/[SEP]). `between_layers` runs before each layer (cancellation checks).
     pub fn embed(&self, batch: &[&[u32]], threads: usize, between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>, String> {
-        let pool = (threads > 0).then(|| thread_pool(threads)).transpose()?;
+        // Each layer runs inside the pool: its many small parallel steps then start from a pool
+        // thread, not by waking the pool from this one each time (which costs more than a
+        // layer of a short query).
+        let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+        let pool = thread_pool(threads)?;
         let h = self.config.hidden_size;
         let lens: Vec<usize> = batch.iter().map(|t| t.len()).collect();
         let total: usize = lens.iter().sum();
@@ -177,10 +181,7 @@ impl CpuBert {
         for layer in &self.layers {
             // Between layers, on the calling thread: cancellation checks may call Postgres.
             between_layers();
-            x = match &pool {
-                Some(p) => p.install(|| self.layer(&x, total, &lens, layer)),
-                None => self.layer(&x, total, &lens, layer),
-            };
+            x = pool.install(|| self.layer(&x, total, &lens, layer));
         }
         // Mean over each text's tokens, then unit length.
         let mut out = Vec::with_capacity(batch.len());
