@@ -15,6 +15,20 @@ macro_rules! pg_finfo {
 }
 pub(crate) use pg_finfo;
 
+/// A version-1 C function `$name(fcinfo)` whose body is the closure: #[pg_guard] turns Rust
+/// panics and Postgres errors into each other at the boundary.
+macro_rules! sql_fn {
+    ($name:ident, |$fcinfo:ident| $body:expr) => {
+        #[pgrx::pg_guard]
+        #[no_mangle]
+        pub unsafe extern "C-unwind" fn $name(fcinfo: pgrx::pg_sys::FunctionCallInfo) -> pgrx::pg_sys::Datum {
+            // A closure keeps the caller's `fcinfo` name hygienic through #[pg_guard].
+            (|$fcinfo: pgrx::pg_sys::FunctionCallInfo| $body)(fcinfo)
+        }
+    };
+}
+pub(crate) use sql_fn;
+
 
 /// The value of a nullable argument of a non-STRICT function, or a clean `22004` naming it.
 pub fn required<T>(value: Option<T>, what: &str) -> T {

@@ -6,7 +6,7 @@
 use super::memory_vector::{arg_vector, vector_datum};
 use crate::core::bits;
 use crate::error::{Error, SqlState};
-use crate::pg::fmgr::{f64_datum, pg_finfo};
+use crate::pg::fmgr::{f64_datum, pg_finfo, sql_fn};
 use crate::pg::OrReport;
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
@@ -33,16 +33,6 @@ unsafe fn two_bits<'a>(fcinfo: FunctionCallInfo) -> (&'a [u8], &'a [u8]) {
         Error::new(SqlState::DataException, format!("different bit lengths {la} and {lb}")).report();
     }
     (a, b)
-}
-
-macro_rules! sql_fn {
-    ($name:ident, |$fcinfo:ident| $body:expr) => {
-        #[pgrx::pg_guard]
-        #[no_mangle]
-        pub unsafe extern "C-unwind" fn $name(fcinfo: FunctionCallInfo) -> Datum {
-            (|$fcinfo: FunctionCallInfo| $body)(fcinfo)
-        }
-    };
 }
 
 sql_fn!(hamming_distance, |fcinfo| {

@@ -3,7 +3,7 @@
 
 use super::memory_vector::{arg_vector, vector_datum};
 use super::vector_extern::Vector;
-use crate::pg::fmgr::{bool_datum, f64_datum, pg_finfo};
+use crate::pg::fmgr::{bool_datum, f64_datum, pg_finfo, sql_fn};
 use crate::core::distance as d;
 use crate::core::vector as v;
 use crate::pg::OrReport;
@@ -38,17 +38,6 @@ unsafe fn two(fcinfo: FunctionCallInfo) -> (super::memory_vector::VectorArg, sup
     let b = arg_vector(fcinfo, 1);
     v::check_same_dims(a.dim(), b.dim()).or_report();
     (a, b)
-}
-
-macro_rules! sql_fn {
-    ($name:ident, |$fcinfo:ident| $body:expr) => {
-        #[pgrx::pg_guard]
-        #[no_mangle]
-        pub unsafe extern "C-unwind" fn $name(fcinfo: FunctionCallInfo) -> Datum {
-            // A closure keeps the caller's `fcinfo` name hygienic through #[pg_guard].
-            (|$fcinfo: FunctionCallInfo| $body)(fcinfo)
-        }
-    };
 }
 
 sql_fn!(l2_distance, |fcinfo| {
