@@ -8,7 +8,7 @@ use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
 use crate::models::registry;
-use crate::pg::fmgr::{required, RegClass};
+use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
 use crate::pg::text::TextArg;
 use crate::pg::{catalog, table_reader, OrReport};
@@ -17,10 +17,6 @@ use pgrx::JsonB;
 use std::sync::Arc;
 
 const TASK: &str = "churn";
-
-fn text(arg: Option<TextArg>, what: &str) -> String {
-    required(arg, what).read(1024).0.into_owned()
-}
 
 fn parse_options(options: Option<JsonB>) -> (Options, serde_json::Value) {
     let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));

@@ -9,7 +9,7 @@ use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
 use crate::models::registry;
-use crate::pg::fmgr::{required, RegClass};
+use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
 use crate::pg::text::TextArg;
 use crate::pg::{catalog, table_reader, OrReport};
@@ -19,10 +19,6 @@ use pgrx::JsonB;
 use std::sync::Arc;
 
 const TASK: &str = "recommender";
-
-fn text(arg: Option<TextArg>, what: &str) -> String {
-    required(arg, what).read(1024).0.into_owned()
-}
 
 /// Trains an implicit-feedback ALS recommender on (user, item[, weight]) rows of `interactions`
 /// and stores it as the next version of `name`; returns its size, the training time and its
@@ -263,30 +259,31 @@ fn recommend_for_users_text(
     TableIterator::new(rows.into_iter().map(|(u, r, i, s)| (u, r, m.item_ids[i as usize].clone(), s)).collect::<Vec<_>>())
 }
 
-fn similar(model: &str, item: &str, k: Option<i32>) -> (Arc<Model>, Vec<(u32, f32)>) {
-    let m = load(model);
+fn similar(m: &Model, model: &str, item: &str, k: Option<i32>) -> Vec<(u32, f32)> {
     let k = count(k);
     let Some(i) = m.item(item) else {
         Error::new(SqlState::UndefinedObject, format!("item \"{}\" is not in model \"{}\"", excerpt(item), excerpt(model)))
             .with_hint("the model knows the items of the interactions it was trained on")
             .report();
     };
-    let rows = m.similar_items(i, k);
-    (m, rows)
+    m.similar_items(i, k)
 }
 
 /// The k items most like item_id (cosine of their factors: bought or viewed by the same users).
 #[pg_extern(stable, parallel_safe, name = "similar_items", requires = ["catalog"])]
 fn similar_items_bigint(model: Option<TextArg>, item_id: Option<i64>, k: default!(Option<i32>, 10)) -> TableIterator<'static, (name!(item_id, i64), name!(score, f32))> {
     let model = text(model, "model");
-    integer_items(&load(&model), &model);
-    let (m, rows) = similar(&model, &required(item_id, "item_id").to_string(), k);
+    let m = load(&model);
+    integer_items(&m, &model);
+    let rows = similar(&m, &model, &required(item_id, "item_id").to_string(), k);
     TableIterator::new(rows.into_iter().map(move |(i, s)| (as_i64(&m.item_ids[i as usize]), s)).collect::<Vec<_>>())
 }
 
 #[pg_extern(stable, parallel_safe, name = "similar_items", requires = ["catalog"])]
 fn similar_items_text(model: Option<TextArg>, item_id: Option<TextArg>, k: default!(Option<i32>, 10)) -> TableIterator<'static, (name!(item_id, String), name!(score, f32))> {
-    let (m, rows) = similar(&text(model, "model"), &text(item_id, "item_id"), k);
+    let model = text(model, "model");
+    let m = load(&model);
+    let rows = similar(&m, &model, &text(item_id, "item_id"), k);
     TableIterator::new(rows.into_iter().map(|(i, s)| (m.item_ids[i as usize].clone(), s)).collect::<Vec<_>>())
 }
 

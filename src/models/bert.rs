@@ -1,67 +1,12 @@
 //! BERT encoder (Devlin et al. 2018, arXiv:1810.04805) as used by sentence-transformers'
 //! all-MiniLM-L6-v2: post-LayerNorm blocks, absolute positions, exact (erf) GELU.
 //! Weight names follow Hugging Face's `BertModel` so its `model.safetensors` loads unchanged.
+//! It runs on CUDA and is the reference the CPU encoder (cpu_bert.rs) is tested against; the CPU
+//! serves embeddings through cpu_bert.rs, so this file keeps no CPU-only fast paths.
 
 use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, VarBuilder};
 use serde::Deserialize;
-
-/// Up to this many token rows a linear layer is a weight-streaming problem, not a compute one:
-/// gemm would pack all of W for a handful of rows (a search query is ~8 tokens), so we take
-/// one contiguous dot product per (row, output) instead, reading W once.
-const FEW_ROWS: usize = 16;
-
-/// `x·Wᵀ + b` for `x` [rows, in] with few rows, on the CPU. `None` when the tensors are not
-/// plain contiguous f32 CPU tensors (then the caller uses candle's matmul).
-fn few_rows_linear(x: &Tensor, lin: &Linear) -> candle_core::Result<Option<Tensor>> {
-    use candle_core::Storage;
-    let (rows, inner) = x.dims2()?;
-    let w = lin.weight();
-    let (storage, layout) = w.storage_and_layout();
-    let (Storage::Cpu(cpu), true) = (&*storage, layout.is_contiguous()) else { return Ok(None) };
-    let Ok(weights) = cpu.as_slice::<f32>() else { return Ok(None) };
-    let (outs, w_inner) = w.dims2()?;
-    if w_inner != inner || x.dtype() != DType::F32 {
-        return Ok(None);
-    }
-    let weights = &weights[layout.start_offset()..layout.start_offset() + outs * inner];
-    let xs = x.flatten_all()?.to_vec1::<f32>()?;
-    let bias = match lin.bias() {
-        Some(b) => b.to_vec1::<f32>()?,
-        None => vec![0.0; outs],
-    };
-    // [out][row] in parallel over outputs, then transposed to [row][out].
-    use rayon::prelude::*;
-    let mut by_out = vec![0f32; outs * rows];
-    by_out.par_chunks_mut(rows * 64).enumerate().for_each(|(chunk, dst)| {
-        for (k, cell) in dst.chunks_mut(rows).enumerate() {
-            let o = chunk * 64 + k;
-            let w_row = &weights[o * inner..(o + 1) * inner];
-            if let Some(next) = weights.get((o + 1) * inner..(o + 2) * inner) {
-                crate::core::distance::prefetch(next);
-            }
-            for (r, out) in cell.iter_mut().enumerate() {
-                *out = crate::core::distance::dot_cached(&xs[r * inner..(r + 1) * inner], w_row) + bias[o];
-            }
-        }
-    });
-    let mut y = vec![0f32; rows * outs];
-    for o in 0..outs {
-        for r in 0..rows {
-            y[r * outs + o] = by_out[o * rows + r];
-        }
-    }
-    Ok(Some(Tensor::from_vec(y, (rows, outs), x.device())?))
-}
-
-fn linear_forward(x: &Tensor, lin: &Linear) -> candle_core::Result<Tensor> {
-    if x.dims2()?.0 <= FEW_ROWS && x.device().is_cpu() {
-        if let Some(y) = few_rows_linear(x, lin)? {
-            return Ok(y);
-        }
-    }
-    lin.forward(x)
-}
 
 /// The subset of Hugging Face's `config.json` that the encoder needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -160,9 +105,9 @@ impl Layer {
         let split = |t: Tensor| -> candle_core::Result<Tensor> {
             t.reshape((batch, seq, self.heads, self.head_dim))?.transpose(1, 2)?.contiguous()
         };
-        let q = split(linear_forward(x, &self.query)?)?;
-        let k = split(linear_forward(x, &self.key)?)?;
-        let v = split(linear_forward(x, &self.value)?)?;
+        let q = split(self.query.forward(x)?)?;
+        let k = split(self.key.forward(x)?)?;
+        let v = split(self.value.forward(x)?)?;
         let scale = 1.0 / (self.head_dim as f64).sqrt();
         let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask_bias)?;
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
@@ -170,9 +115,9 @@ impl Layer {
             .matmul(&v)?
             .transpose(1, 2)?
             .reshape((batch * seq, self.heads * self.head_dim))?;
-        let x = self.attn_norm.forward(&linear_forward(&ctx, &self.attn_out)?.add(x)?)?;
-        let inner = linear_forward(&x, &self.intermediate)?.gelu_erf()?;
-        self.out_norm.forward(&linear_forward(&inner, &self.output)?.add(&x)?)
+        let x = self.attn_norm.forward(&self.attn_out.forward(&ctx)?.add(x)?)?;
+        let inner = self.intermediate.forward(&x)?.gelu_erf()?;
+        self.out_norm.forward(&self.output.forward(&inner)?.add(&x)?)
     }
 }
 

@@ -37,6 +37,12 @@ pub fn required<T>(value: Option<T>, what: &str) -> T {
     })
 }
 
+/// A short text argument (a name, a column, a model reference) of a non-STRICT function: a clean
+/// `22004` naming it when NULL, at most 1024 bytes read.
+pub fn required_text(value: Option<crate::pg::text::TextArg>, what: &str) -> String {
+    required(value, what).read(1024).0.into_owned()
+}
+
 /// # Safety
 /// Argument `n` must exist and be an int4.
 pub unsafe fn arg_i32(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> i32 {
