@@ -90,6 +90,7 @@ CREATE TABLE public.empty_purchases (customer_id int, product_id int);
 CREATE TABLE public.one_user AS SELECT 1 AS customer_id, i AS product_id FROM generate_series(1, 5) i;
 CREATE TABLE public.null_ids AS SELECT * FROM (VALUES (1, 1), (2, 2), (NULL, 3)) v(customer_id, product_id);
 CREATE TABLE public.negative AS SELECT customer_id, product_id, -1 AS w FROM public.purchases;
+CREATE TABLE public.many_users AS SELECT i AS customer_id, i % 3 AS product_id FROM generate_series(1, 2000) i;
 CREATE TABLE public.churn_tiny AS SELECT i AS x, i % 2 = 0 AS churned FROM generate_series(1, 40) i;
 SELECT model FROM shopml.train_churn_model('fixture_churn', 'public.churn_tiny', 'churned', '{"algorithm": "logistic"}');
 SELECT q, regress.error_of(q) FROM unnest(ARRAY[
@@ -107,6 +108,8 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT * FROM recommend_for_users('shop', NULL::bigint[])$q$,
   $q$SELECT * FROM similar_items('shop', 4242)$q$,
   $q$SELECT * FROM similar_items('shop', 105, 0)$q$,
+  $q$SELECT count(*) FROM recommend_for_user('shop', 1, 2147483647)$q$,
+  $q$SELECT count(*) FROM similar_items('shop', 105, 2147483647)$q$,
   $q$SELECT * FROM recommender_item_factors('nope')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.empty_purchases', 'customer_id', 'product_id')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.one_user', 'customer_id', 'product_id')$q$,
@@ -118,6 +121,7 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"factors": 0}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"regularization": -1}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"solver": "magic"}')$q$,
+  $q$SET shopml.max_training_memory = '1MB'; SELECT * FROM train_recommender('bad', 'public.many_users', 'customer_id', 'product_id', '{"factors": 1024, "regularization": 1, "alpha": 1}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"test_fraction": 1}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"learning_rate": 1}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"test_column": "quantity"}')$q$,
@@ -140,4 +144,4 @@ SELECT count(*) AS stored_bad FROM shopml.trained_models WHERE name IN ('bad', '
 SELECT drop_model('shop') AS dropped, drop_model('shop_again') + drop_model('views') + drop_model('shop_cold') AS others;
 DROP ROLE rec_reader;
 SELECT drop_model('fixture_churn') AS churn_dropped;
-DROP TABLE public.purchases, public.catalog, public.views, public.empty_purchases, public.one_user, public.null_ids, public.item_factors, public.negative, public.churn_tiny;
+DROP TABLE public.purchases, public.catalog, public.views, public.empty_purchases, public.one_user, public.null_ids, public.item_factors, public.negative, public.many_users, public.churn_tiny;

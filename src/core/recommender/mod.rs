@@ -50,6 +50,10 @@ pub struct Options {
     /// Cold start: a table of item embeddings (e.g. embed_text of titles); items in it without
     /// interactions are placed by their embedding (src/core/recommender/cold.rs).
     pub item_embeddings: Option<ItemEmbeddings>,
+    /// Most bytes the factors may take while training (shopml.max_training_memory; set by the
+    /// SQL glue, not an option).
+    #[serde(skip)]
+    pub max_bytes: Option<usize>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -214,6 +218,16 @@ pub fn train(input: &Input, o: &Options, pool: &rayon::ThreadPool, on_progress: 
 
     let tune = o.factors.is_none() && o.regularization.is_none() && o.alpha.is_none();
     let candidates: Vec<Params> = if tune { CANDIDATES.iter().map(|&c| params_of(o, c)).collect::<Result<_>>()? } else { vec![params_of(o, CANDIDATES[0])?] };
+    // Factors of users and items, twice over (the fit and the model built from it).
+    let widest = candidates.iter().map(|p| p.factors).max().unwrap_or(1);
+    let need = (n_users + n_items).saturating_mul(widest).saturating_mul(8);
+    if let Some(limit) = o.max_bytes.filter(|&l| need > l) {
+        return Err(Error::new(
+            SqlState::ProgramLimitExceeded,
+            format!("{n_users} users and {n_items} items at {widest} factors take {} MB, more than shopml.max_training_memory ({} MB)", need >> 20, limit >> 20),
+        )
+        .with_hint("use fewer factors, or ask a superuser to raise shopml.max_training_memory"));
+    }
     let iterations = candidates[0].iterations;
     let refit = o.refit.unwrap_or(true) && has_test;
     let fits = if tune { candidates.len() * VALIDATION_FOLDS } else { 0 } + 1 + refit as usize;

@@ -64,7 +64,8 @@ impl PartialOrd for Scored {
 /// The k best of (score, item) pairs, best first.
 fn top_k(k: usize, scored: impl Iterator<Item = (f32, u32)>) -> Vec<(u32, f32)> {
     // A max-heap on "worse first" keeps the k best seen so far with the worst on top.
-    let mut heap: BinaryHeap<Scored> = BinaryHeap::with_capacity(k + 1);
+    // k comes from SQL (up to 2³¹): the heap grows with what is scored, not with k.
+    let mut heap: BinaryHeap<Scored> = BinaryHeap::with_capacity(k.min(1024) + 1);
     for (s, i) in scored {
         if heap.len() < k {
             heap.push(Scored(s, i));

@@ -138,6 +138,9 @@ fn train_rejects_bad_tables_and_is_deterministic() {
     u[1] = None;
     assert_eq!(err(run(&u, &strings(&["x", "y"]), None)), "the user id of row 2 is NULL");
     assert_eq!(err(run(&strings(&["a", "b"]), &strings(&["x", "y"]), Some(&[Some(1.0), Some(-2.0)]))), "weights must be zero or positive, row 2 has -2");
+    let small = Options { max_bytes: Some(100), ..o.clone() };
+    let e = train(&Input { users: &strings(&["a", "b"]), items: &strings(&["x", "y"]), weights: None, test: None, item_embeddings: None }, &small, &pool(), &mut |_, _| Ok(()));
+    assert_eq!(e.err().map(|e| e.message).unwrap_or_default(), "2 users and 2 items at 4 factors take 0 MB, more than shopml.max_training_memory (0 MB)");
     let users: Vec<String> = (0..300).map(|r| format!("u{}", r % 30)).collect();
     let items: Vec<String> = (0..300).map(|r| format!("i{}", (r * 7) % 23)).collect();
     let (u, i) = (strings(&users.iter().map(|s| s.as_str()).collect::<Vec<_>>()), strings(&items.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
