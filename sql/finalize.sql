@@ -30,3 +30,5 @@ COMMENT ON FUNCTION @extschema@.similar_items(text, bigint, integer) IS 'the k i
 COMMENT ON FUNCTION @extschema@.similar_items(text, text, integer) IS 'the k items most like an item, ids as text';
 COMMENT ON FUNCTION @extschema@.recommender_item_factors(text) IS 'every item''s ALS factors as a vector (rank items for a user with ORDER BY factors <#> user_factors)';
 COMMENT ON FUNCTION @extschema@.recommender_user_factors(text) IS 'every user''s ALS factors as a vector';
+COMMENT ON FUNCTION @extschema@.classify_sentiment(text, text) IS 'sentiment of a review: label positive or negative, score 2p - 1 in [-1, 1], confidence max(p, 1 - p); NULL gives NULL';
+COMMENT ON FUNCTION @extschema@.classify_sentiments(text[], text) IS 'sentiments of many reviews in batched forward passes; element i is the verdict on inputs[i]';

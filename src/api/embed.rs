@@ -15,23 +15,23 @@ use std::sync::Arc;
 
 /// Bytes of a text read before its first bounding: enough for a few thousand words, so only
 /// pathological values are read further.
-const FIRST_SLICE: usize = 64 * 1024;
+pub(crate) const FIRST_SLICE: usize = 64 * 1024;
 
 /// Model names are short; a longer argument is read no further than this.
-const MAX_MODEL_NAME: usize = 256;
+pub(crate) const MAX_MODEL_NAME: usize = 256;
 
 fn load(model: TextArg) -> Arc<Embedder> {
     let (name, _) = model.read(MAX_MODEL_NAME);
     registry::embedder(&name, &gucs::model_settings()).or_report()
 }
 
-fn limits() -> Limits {
+pub(crate) fn limits() -> Limits {
     Limits { batch_size: gucs::batch_size(), max_batch_tokens: gucs::max_batch_tokens(), threads: gucs::threads() }
 }
 
 /// What the model reads of a text: its bounded form, read in a first slice and, only when that
 /// is not enough, in full.
-fn model_input(text: TextArg, embedder: &Embedder) -> String {
+pub(crate) fn model_input(text: TextArg, embedder: &Embedder) -> String {
     let mut limit = FIRST_SLICE;
     loop {
         let (text, whole) = text.read(limit);
@@ -47,7 +47,7 @@ fn model_input(text: TextArg, embedder: &Embedder) -> String {
 
 /// Rows become palloc'd vectors as soon as they are computed, so the Rust side holds one window
 /// of texts at a time; cancellation is checked between batches and layers.
-struct VectorSink {
+pub(crate) struct VectorSink {
     vectors: Vec<Option<Vector>>,
     progress: Option<Progress>,
 }

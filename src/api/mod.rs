@@ -5,6 +5,7 @@ mod compat;
 mod embed;
 mod models;
 mod recommender;
+mod sentiment;
 
 pgrx::extension_sql_file!("../../sql/install_guard.sql", name = "install_guard", bootstrap);
 pgrx::extension_sql_file!("../../sql/vector.sql", name = "vector_type", requires = ["install_guard"]);

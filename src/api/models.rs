@@ -37,7 +37,7 @@ fn model_status() -> TableIterator<
                 m.source(),
                 m.license.clone(),
                 size.map(|s| s as i64),
-                m.files.get("model.safetensors").cloned().unwrap_or_default(),
+                m.files.get(m.main_file()).cloned().unwrap_or_default(),
                 installed,
                 registry::is_loaded(&m.name, &path),
                 path.display().to_string(),

