@@ -56,6 +56,23 @@ FROM reviews ORDER BY embedding <=> embed_text('too salty, would not buy again')
 SELECT left(review, 90) AS review, score, round((1 - (embedding <=> embed_text('my kids love it')))::numeric, 3) AS similarity
 FROM reviews ORDER BY embedding <=> embed_text('my kids love it') LIMIT 5;
 
+\echo '== review sentiment with classify_sentiment (shopml-sentiment-v1; the label "score" is the review''s own stars: great = 5)'
+SELECT left(review, 70) AS review, score AS stars, (s).label, round((s).score::numeric, 2) AS sentiment, round((s).confidence::numeric, 2) AS confidence
+FROM (SELECT review, score, classify_sentiment(review) AS s FROM reviews ORDER BY id LIMIT 6) r;
+
+\echo '== how often the sentiment agrees with the stars, over the 500 reviews (one batched call)'
+SELECT round(avg(((u.label = 'positive') = (a.scores[u.i] = 'great'))::int), 3) AS agreement
+FROM (SELECT array_agg(review ORDER BY id) AS texts, array_agg(score ORDER BY id) AS scores FROM reviews) a,
+     unnest(classify_sentiments(a.texts)) WITH ORDINALITY u(label, score, confidence, i);
+
+\echo '== train_text_classifier: product category from the title alone (the catalogue''s own labels)'
+SELECT model, classes, rows_train, rows_test, round(accuracy::numeric, 3) AS accuracy, round(macro_f1::numeric, 3) AS macro_f1
+FROM train_text_classifier('category', 'public.products', 'title', 'category');
+\echo '== classify_text on titles it never saw'
+SELECT t AS title, c.label, round(c.confidence::numeric, 2) AS confidence
+FROM unnest(ARRAY['Trail runner sneakers with grippy sole', 'Dark roast whole bean coffee 1kg', 'Wool winter parka with hood']) t,
+     classify_text('category', t) c;
+
 \echo '== the models this server knows'
 SELECT name, task, dims, source, pg_size_pretty(size_bytes) AS size, installed, loaded FROM shopml.models;
 

@@ -241,3 +241,21 @@ IMMUTABLE STRICT PARALLEL SAFE COST 100000
 LANGUAGE c AS 'MODULE_PATHNAME', 'classify_sentiments_wrapper';
 COMMENT ON FUNCTION @extschema@.classify_sentiment(text, text) IS 'sentiment of a review: label positive or negative, score 2p - 1 in [-1, 1], confidence max(p, 1 - p); NULL gives NULL';
 COMMENT ON FUNCTION @extschema@.classify_sentiments(text[], text) IS 'sentiments of many reviews in batched forward passes; element i is the verdict on inputs[i]';
+
+-- Text classifiers trained in SQL (issue 18).
+CREATE FUNCTION @extschema@.train_text_classifier("name" TEXT, "relation" regclass, "text_column" TEXT, "label_column" TEXT, "options" jsonb DEFAULT '{}')
+RETURNS TABLE ("model" TEXT, "version" INT, "classes" INT, "rows_train" bigint, "rows_test" bigint, "accuracy" double precision,
+               "macro_f1" double precision, "per_class_f1" jsonb, "train_seconds" double precision)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'train_text_classifier_wrapper';
+CREATE FUNCTION @extschema@.classify_text("name" TEXT, "input" TEXT, "k" INT DEFAULT 1)
+RETURNS TABLE ("label" TEXT, "confidence" real)
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'classify_text_wrapper';
+CREATE FUNCTION @extschema@.classify_texts("name" TEXT, "inputs" TEXT[])
+RETURNS TABLE ("idx" INT, "label" TEXT, "confidence" real)
+STABLE PARALLEL SAFE
+LANGUAGE c AS 'MODULE_PATHNAME', 'classify_texts_wrapper';
+COMMENT ON FUNCTION @extschema@.train_text_classifier(text, regclass, text, text, jsonb) IS 'trains a text classifier (hashed word n-grams and sentence embeddings, multinomial logistic regression) on a table read with the caller''s privileges; stores it as the next version of name; returns held-out accuracy, macro-F1 and per-class F1';
+COMMENT ON FUNCTION @extschema@.classify_text(text, text, integer) IS 'the k most likely labels of a text under a trained text classifier, with their probabilities';
+COMMENT ON FUNCTION @extschema@.classify_texts(text, text[]) IS 'the top label of each text in one call; idx is the 1-based position, NULL texts give NULL';

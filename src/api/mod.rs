@@ -6,6 +6,7 @@ mod embed;
 mod models;
 mod recommender;
 mod sentiment;
+mod text_classifier;
 
 pgrx::extension_sql_file!("../../sql/install_guard.sql", name = "install_guard", bootstrap);
 pgrx::extension_sql_file!("../../sql/vector.sql", name = "vector_type", requires = ["install_guard"]);

@@ -9,6 +9,7 @@ pub mod progress;
 pub mod recommender;
 pub mod rng;
 pub mod table;
+pub mod text_classifier;
 pub mod vector;
 #[cfg(test)]
 pub(crate) mod test_rng;
