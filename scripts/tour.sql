@@ -62,3 +62,26 @@ FROM recommender_item_factors('movies') ORDER BY 2 LIMIT 3;
 SELECT name, version, task, algorithm, metrics->>'auc' AS auc, trained_by FROM shopml.trained_models;
 SELECT drop_model('telco'), drop_model('movies');
 DROP TABLE public.ratings, public.movies;
+\echo '-- classify_sentiment'
+SELECT r AS review, (classify_sentiment(r)).* FROM unnest(ARRAY[
+  'Absolutely delicious, my kids love these cookies and I will order again!',
+  'The coffee tasted burnt and stale. Waste of money.',
+  'It is ok, nothing special.',
+  '@united thanks for the quick rebooking, great crew today']) r;
+\echo '-- classify_sentiments'
+SELECT i, s.label, round(s.score::numeric, 3) AS score
+FROM unnest(classify_sentiments(ARRAY['Love it', NULL, 'Broken on arrival'])) WITH ORDINALITY s(label, score, confidence, i);
+\echo '-- train_text_classifier'
+CREATE TEMP TABLE tickets (body text, intent text);
+INSERT INTO tickets SELECT b || ' ' || (ARRAY['hello', 'hi team', '', 'dear shop'])[1 + i % 4], it
+FROM generate_series(0, 59) i, LATERAL (SELECT (ARRAY['i want my money back', 'please refund my order', 'refund the payment now', 'money back for this order please',
+  'where is my parcel', 'my order has not arrived', 'tracking shows no delivery', 'when will the parcel arrive',
+  'great shop thank you', 'love the product thanks', 'thank you for the fast help', 'great service love it'])[1 + i % 12] AS b,
+  (ARRAY['refund', 'shipping', 'praise'])[1 + (i % 12) / 4] AS it) x;
+SELECT model, version, classes, rows_train, rows_test, accuracy, round(macro_f1::numeric, 3) AS macro_f1, per_class_f1
+FROM train_text_classifier('intents', 'tickets', 'body', 'intent');
+\echo '-- classify_text'
+SELECT * FROM classify_text('intents', 'my package never came', 3);
+\echo '-- classify_texts'
+SELECT * FROM classify_texts('intents', ARRAY['refund please', NULL, 'thanks, lovely shop']);
+SELECT drop_model('intents');
