@@ -60,7 +60,7 @@ FROM reviews ORDER BY embedding <=> embed_text('my kids love it') LIMIT 5;
 SELECT left(review, 70) AS review, score AS stars, (s).label, round((s).score::numeric, 2) AS sentiment, round((s).confidence::numeric, 2) AS confidence
 FROM (SELECT review, score, classify_sentiment(review) AS s FROM reviews ORDER BY id LIMIT 6) r;
 
-\echo '== how often the sentiment agrees with the stars, over the 500 reviews (one batched call)'
+\echo '== how often the sentiment agrees with the stars, over the 500 reviews (one batched call; these are from the model''s training split: on held-out reviews it is 0.853, README)'
 SELECT round(avg(((u.label = 'positive') = (a.scores[u.i] = 'great'))::int), 3) AS agreement
 FROM (SELECT array_agg(review ORDER BY id) AS texts, array_agg(score ORDER BY id) AS scores FROM reviews) a,
      unnest(classify_sentiments(a.texts)) WITH ORDINALITY u(label, score, confidence, i);
