@@ -19,7 +19,7 @@ SELECT name, task, dims, max_tokens, source, pg_size_pretty(size_bytes) AS size,
 \echo '-- vector'
 SELECT '[1,2,3]'::vector <-> '[3,2,1]' AS l2, '[1,2,3]'::vector <=> '[3,2,1]' AS cosine,
        '[1,2,3]'::vector <#> '[3,2,1]' AS neg_inner, '[1,2,3]'::vector <+> '[3,2,1]' AS l1;
-SELECT '[1,2,3]'::vector + '[1,1,1]' AS add, l2_normalize('[3,4]') AS unit, avg(v) AS avg
+SELECT '[1,2,3]'::vector + '[1,1,1]' AS add, l2_normalize('[3,4]'::vector) AS unit, avg(v) AS avg
 FROM (VALUES ('[1,2]'::vector), ('[3,4]')) t(v);
 SELECT '[1,2'::vector;
 SELECT '[1,2]'::vector <-> '[1,2,3]';

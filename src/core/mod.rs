@@ -4,6 +4,7 @@ pub mod bits;
 pub mod catalog;
 pub mod churn;
 pub mod distance;
+pub mod halfvec;
 pub mod metrics;
 pub mod progress;
 pub mod recommender;

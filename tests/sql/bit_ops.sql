@@ -13,7 +13,7 @@ FROM (SELECT n, string_agg(CASE WHEN hashint4(i) % 3 = 0 THEN '1' ELSE '0' END, 
              string_agg(CASE WHEN hashint4(i + 7) % 2 = 0 THEN '1' ELSE '0' END, '' ORDER BY i)::varbit AS b
       FROM unnest(ARRAY[1, 7, 8, 9, 63, 64, 65, 511, 512, 513, 1000]) n, generate_series(1, n) i GROUP BY n) t ORDER BY n;
 -- binary quantization: bit i set when element i is positive
-SELECT binary_quantize('[1,-2,3]') AS q, binary_quantize('[0,0,0,0,0,0,0,0,0.5]') AS nine,
+SELECT binary_quantize('[1,-2,3]'::vector) AS q, binary_quantize('[0,0,0,0,0,0,0,0,0.5]'::vector) AS nine,
        length(binary_quantize(embed_text('red shoes'))) AS dims;
 -- quantized embeddings keep neighbours: the closer product by Hamming is the closer by cosine
 SELECT binary_quantize(embed_text('red running shoes')) <~> binary_quantize(embed_text('crimson sneakers'))
@@ -26,4 +26,4 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT '111'::bit(3) <~> '11'::bit(2)$q$,
   $q$SELECT jaccard_distance('1', '10')$q$,
   $q$SELECT (SELECT array_fill(1, ARRAY[16000])::vector) || '[1]'$q$,
-  $q$SELECT binary_quantize(NULL)$q$]) q;
+  $q$SELECT binary_quantize(NULL::vector)$q$]) q;

@@ -26,14 +26,14 @@ CREATE TABLE shopml.leftover (x int);
 CREATE EXTENSION shopml;
 DROP TABLE shopml.leftover;
 CREATE EXTENSION shopml;
-SELECT shopml.vector_dims('[1,2,3]');
+SELECT shopml.vector_dims('[1,2,3]'::shopml.vector);
 
 -- search_path (item 6): Postgres picks the best-matching overload across every schema in the
 -- path, so a text overload in a schema others can write to wins for an untyped literal
 -- whatever the order; a qualified name or a typed argument cannot be shadowed
 CREATE FUNCTION public.vector_dims(text) RETURNS int LANGUAGE sql AS 'SELECT -7';
 SET search_path = shopml, public;
-SELECT vector_dims('[1,2,3]') AS unqualified, shopml.vector_dims('[1,2,3]') AS qualified,
+SELECT vector_dims('[1,2,3]') AS unqualified, shopml.vector_dims('[1,2,3]'::shopml.vector) AS qualified,
        vector_dims('[1,2,3]'::vector) AS typed;
 RESET search_path;
 DROP FUNCTION public.vector_dims(text);

@@ -12,8 +12,8 @@ SELECT extversion FROM pg_extension WHERE extname = 'shopml';
 SELECT shopml.vector_dims(shopml.embed_text('red shoes')) AS dims, shopml.l2_normalize('[3,4]');
 ALTER EXTENSION shopml UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'shopml';
-SELECT shopml.vector_dims(shopml.embed_text('red shoes')) AS dims, shopml.l2_normalize('[3,4]'),
-       shopml.subvector('[1,2,3]', 2, 2), cardinality(shopml.embed_texts(ARRAY['a', NULL]));
+SELECT shopml.vector_dims(shopml.embed_text('red shoes')) AS dims, shopml.l2_normalize('[3,4]'::shopml.vector),
+       shopml.subvector('[1,2,3]'::shopml.vector, 2, 2), cardinality(shopml.embed_texts(ARRAY['a', NULL]));
 SELECT string_agg(object, E'\n' ORDER BY object) AS upgraded FROM (:describe) o \gset
 SELECT count(*) AS objects_compared, count(*) FILTER (WHERE object LIKE '%wrapper%') AS pgrx_functions FROM (:describe) o;
 \c shopml_regress

@@ -5,8 +5,8 @@ SET search_path = shopml, public;
 SELECT '[1,2,3]'::vector <-> '[4,6,3]' AS l2, '[1,2,3]'::vector <#> '[4,5,6]' AS neg_ip,
        '[1,0]'::vector <=> '[0,1]' AS cos_orth, '[1,1]'::vector <=> '[2,2]' AS cos_same,
        '[1,2]'::vector <=> '[-1,-2]' AS cos_opposite, '[1,2,3]'::vector <+> '[4,0,3]' AS l1;
-SELECT l2_distance('[0,0]', '[3,4]'), inner_product('[1,2,3]', '[4,5,6]'),
-       cosine_distance('[1,2]', '[2,4]'), l1_distance('[1,2]', '[0,0]'),
+SELECT l2_distance('[0,0]'::vector, '[3,4]'), inner_product('[1,2,3]'::vector, '[4,5,6]'),
+       cosine_distance('[1,2]'::vector, '[2,4]'), l1_distance('[1,2]'::vector, '[0,0]'),
        vector_l2_squared_distance('[0,0]', '[3,4]');
 -- a zero vector has no direction: cosine distance is NaN, as in pgvector
 SELECT '[0,0]'::vector <=> '[1,1]' AS cos_zero;
@@ -27,8 +27,8 @@ FROM toasty;
 DROP TABLE toasty;
 
 -- functions
-SELECT vector_dims('[1,2,3]'), vector_norm('[3,4]'), l2_normalize('[3,4]'), l2_normalize('[0,0]'),
-       subvector('[1,2,3,4,5]', 2, 3), subvector('[1,2,3]', 0, 2), subvector('[1,2,3]', 3, 10);
+SELECT vector_dims('[1,2,3]'::vector), vector_norm('[3,4]'), l2_normalize('[3,4]'::vector), l2_normalize('[0,0]'::vector),
+       subvector('[1,2,3,4,5]'::vector, 2, 3), subvector('[1,2,3]'::vector, 0, 2), subvector('[1,2,3]'::vector, 3, 10);
 
 -- arithmetic
 SELECT '[1,2,3]'::vector + '[4,5,6]' AS add, '[1,2,3]'::vector - '[4,5,6]' AS sub, '[1,2,3]'::vector * '[4,5,6]' AS mul;
@@ -85,8 +85,8 @@ SELECT '[3e38]'::vector + '[3e38]';
 SELECT '[-3e38]'::vector - '[3e38]';
 SELECT '[1e30]'::vector * '[1e30]';
 SELECT '[1e-30]'::vector * '[1e-30]';
-SELECT subvector('[1,2,3]', 1, 0);
-SELECT subvector('[1,2,3]', 4, 1);
+SELECT subvector('[1,2,3]'::vector, 1, 0);
+SELECT subvector('[1,2,3]'::vector, 4, 1);
 SELECT ARRAY[[1,2],[3,4]]::vector;
 SELECT ARRAY[1,NULL,3]::vector;
 SELECT ARRAY[]::integer[]::vector;
@@ -100,7 +100,7 @@ SELECT ('[1,2,3]'::vector)::vector(2);
 -- the SQLSTATE of each class of bad input
 SELECT q, regress.sqlstate_of(q) FROM unnest(ARRAY[
   $q$SELECT '[1,2]'::vector <-> '[1,2,3]'$q$, $q$SELECT '[3e38]'::vector + '[3e38]'$q$,
-  $q$SELECT '[1e-30]'::vector * '[1e-30]'$q$, $q$SELECT subvector('[1,2,3]', 1, 0)$q$,
+  $q$SELECT '[1e-30]'::vector * '[1e-30]'$q$, $q$SELECT subvector('[1,2,3]'::vector, 1, 0)$q$,
   $q$SELECT ARRAY[[1,2],[3,4]]::vector$q$, $q$SELECT ARRAY[1,NULL,3]::vector$q$,
   $q$SELECT ARRAY['NaN']::float8[]::vector$q$, $q$SELECT ('[1,2,3]'::vector)::vector(2)$q$]) q;
 
