@@ -30,7 +30,10 @@ for _k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse, platform, statistics, struct, time  # noqa: E401,E402
 
-import faiss  # noqa: E402
+try:  # optional for the benches that only borrow this module's helpers (halfvec_scan.py)
+    import faiss  # noqa: E402
+except ImportError:
+    faiss = None
 import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 import psycopg  # noqa: E402

@@ -64,7 +64,13 @@ impl HalfArg {
 /// Argument `n` must be a non-null halfvec datum.
 unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
     let raw = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n).cast_mut_ptr::<pg_sys::varlena>();
-    let p = pg_sys::pg_detoast_datum(raw) as *const u8;
+    // A plain 4-byte-header varlena needs no detoasting (as vector_from_datum): skip the call on
+    // the hot path of every distance.
+    #[cfg(target_endian = "little")]
+    let plain = *(raw as *const u8) & 0x03 == 0;
+    #[cfg(not(target_endian = "little"))]
+    let plain = false;
+    let p = if plain { raw as *const u8 } else { pg_sys::pg_detoast_datum(raw) as *const u8 };
     let len = pgrx::varlena::varsize_any(p.cast());
     let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
     if dim < 1 || len < HEADER + dim as usize * 2 {
