@@ -158,3 +158,45 @@ CREATE OPERATOR CLASS @extschema@.halfvec_ops DEFAULT FOR TYPE @extschema@.halfv
     OPERATOR 1 @extschema@.<, OPERATOR 2 @extschema@.<=, OPERATOR 3 @extschema@.=, OPERATOR 4 @extschema@.>=, OPERATOR 5 @extschema@.>,
     FUNCTION 1 @extschema@.halfvec_cmp(@extschema@.halfvec, @extschema@.halfvec);
 COMMENT ON OPERATOR CLASS @extschema@.halfvec_ops USING btree IS 'btree order of halfvec (ORDER BY, DISTINCT, UNIQUE)';
+
+-- aggregates (the avg state is avg(vector)'s: [count, sums...] in float8) and array casts
+CREATE FUNCTION @extschema@.halfvec_accum(double precision[], @extschema@.halfvec) RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'halfvec_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.halfvec_avg(double precision[]) RETURNS @extschema@.halfvec
+    AS 'MODULE_PATHNAME', 'halfvec_avg' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.halfvec_accum(double precision[], @extschema@.halfvec) IS 'avg(halfvec) transition: [count, sums...]';
+COMMENT ON FUNCTION @extschema@.halfvec_avg(double precision[]) IS 'avg(halfvec) final function';
+CREATE AGGREGATE @extschema@.avg(@extschema@.halfvec) (
+    SFUNC = @extschema@.halfvec_accum, STYPE = double precision[], FINALFUNC = @extschema@.halfvec_avg,
+    COMBINEFUNC = @extschema@.vector_combine, INITCOND = '{0}', PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.sum(@extschema@.halfvec) (
+    SFUNC = @extschema@.halfvec_add, STYPE = @extschema@.halfvec, COMBINEFUNC = @extschema@.halfvec_add, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.avg(@extschema@.halfvec) IS 'element-wise mean (accumulated in double precision)';
+COMMENT ON AGGREGATE @extschema@.sum(@extschema@.halfvec) IS 'element-wise sum';
+CREATE FUNCTION @extschema@.array_to_halfvec(integer[], integer, boolean) RETURNS @extschema@.halfvec
+    AS 'MODULE_PATHNAME', 'array_to_halfvec' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.array_to_halfvec(real[], integer, boolean) RETURNS @extschema@.halfvec
+    AS 'MODULE_PATHNAME', 'array_to_halfvec' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.array_to_halfvec(double precision[], integer, boolean) RETURNS @extschema@.halfvec
+    AS 'MODULE_PATHNAME', 'array_to_halfvec' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.array_to_halfvec(numeric[], integer, boolean) RETURNS @extschema@.halfvec
+    AS 'MODULE_PATHNAME', 'array_to_halfvec' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.halfvec_to_float4(@extschema@.halfvec, integer, boolean) RETURNS real[]
+    AS 'MODULE_PATHNAME', 'halfvec_to_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.array_to_halfvec(integer[], integer, boolean) IS 'cast integer[] to halfvec';
+COMMENT ON FUNCTION @extschema@.array_to_halfvec(real[], integer, boolean) IS 'cast real[] to halfvec';
+COMMENT ON FUNCTION @extschema@.array_to_halfvec(double precision[], integer, boolean) IS 'cast double precision[] to halfvec';
+COMMENT ON FUNCTION @extschema@.array_to_halfvec(numeric[], integer, boolean) IS 'cast numeric[] to halfvec';
+COMMENT ON FUNCTION @extschema@.halfvec_to_float4(@extschema@.halfvec, integer, boolean) IS 'cast halfvec to real[]';
+CREATE CAST (integer[] AS @extschema@.halfvec) WITH FUNCTION @extschema@.array_to_halfvec(integer[], integer, boolean) AS ASSIGNMENT;
+CREATE CAST (real[] AS @extschema@.halfvec) WITH FUNCTION @extschema@.array_to_halfvec(real[], integer, boolean) AS ASSIGNMENT;
+CREATE CAST (double precision[] AS @extschema@.halfvec) WITH FUNCTION @extschema@.array_to_halfvec(double precision[], integer, boolean) AS ASSIGNMENT;
+CREATE CAST (numeric[] AS @extschema@.halfvec) WITH FUNCTION @extschema@.array_to_halfvec(numeric[], integer, boolean) AS ASSIGNMENT;
+CREATE CAST (@extschema@.halfvec AS real[]) WITH FUNCTION @extschema@.halfvec_to_float4(@extschema@.halfvec, integer, boolean) AS ASSIGNMENT;
+COMMENT ON CAST (integer[] AS @extschema@.halfvec) IS 'integer array to halfvec';
+COMMENT ON CAST (real[] AS @extschema@.halfvec) IS 'real array to halfvec (rounds to binary16)';
+COMMENT ON CAST (double precision[] AS @extschema@.halfvec) IS 'double precision array to halfvec (rounds to binary16)';
+COMMENT ON CAST (numeric[] AS @extschema@.halfvec) IS 'numeric array to halfvec (rounds to binary16)';
+COMMENT ON CAST (@extschema@.halfvec AS real[]) IS 'halfvec to real array (exact)';

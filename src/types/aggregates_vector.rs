@@ -10,7 +10,7 @@ use pgrx::{FromDatum, IntoDatum};
 
 pg_finfo!(pg_finfo_vector_accum, pg_finfo_vector_combine, pg_finfo_vector_avg);
 
-unsafe fn state_arg(fcinfo: FunctionCallInfo, n: usize) -> Vec<f64> {
+pub(crate) unsafe fn state_arg(fcinfo: FunctionCallInfo, n: usize) -> Vec<f64> {
     if pgrx::fcinfo::pg_arg_is_null(fcinfo, n) {
         return Vec::new();
     }
@@ -18,7 +18,7 @@ unsafe fn state_arg(fcinfo: FunctionCallInfo, n: usize) -> Vec<f64> {
     Vec::<f64>::from_datum(d, false).unwrap_or_default()
 }
 
-fn state_datum(state: Vec<f64>) -> Datum {
+pub(crate) fn state_datum(state: Vec<f64>) -> Datum {
     state.into_datum().unwrap_or(Datum::from(0usize))
 }
 

@@ -26,7 +26,7 @@ extern "C-unwind" {
 }
 
 /// The elements of a one-dimensional array of int4, float4, float8 or numeric as f32.
-unsafe fn array_elements(datum: Datum) -> Vec<f32> {
+pub(crate) unsafe fn array_elements(datum: Datum) -> Vec<f32> {
     let arr = pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) as *mut pg_sys::ArrayType;
     let ndim = (*arr).ndim;
     if ndim > 1 {

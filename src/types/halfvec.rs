@@ -43,6 +43,10 @@ pg_finfo!(
     pg_finfo_halfvec_ge,
     pg_finfo_halfvec_gt,
     pg_finfo_halfvec_cmp,
+    pg_finfo_halfvec_accum,
+    pg_finfo_halfvec_avg,
+    pg_finfo_array_to_halfvec,
+    pg_finfo_halfvec_to_float4,
 );
 
 const HEADER: usize = pg_sys::VARHDRSZ + 4;
@@ -261,3 +265,33 @@ sql_fn!(halfvec_ne, |fcinfo| crate::pg::fmgr::bool_datum(cmp(fcinfo).is_ne()));
 sql_fn!(halfvec_ge, |fcinfo| crate::pg::fmgr::bool_datum(cmp(fcinfo).is_ge()));
 sql_fn!(halfvec_gt, |fcinfo| crate::pg::fmgr::bool_datum(cmp(fcinfo).is_gt()));
 sql_fn!(halfvec_cmp, |fcinfo| Datum::from(cmp(fcinfo) as i32));
+
+// avg(halfvec) transition: the same [count, sums...] float8[] state as avg(vector) (so the
+// combine function is vector_combine).
+sql_fn!(halfvec_accum, |fcinfo| {
+    let mut state = super::aggregates_vector::state_arg(fcinfo, 0);
+    v::avg_accumulate(&mut state, &hv::widen(arg_halfvec(fcinfo, 1).as_slice())).or_report();
+    pgrx::check_for_interrupts!();
+    super::aggregates_vector::state_datum(state)
+});
+
+sql_fn!(halfvec_avg, |fcinfo| {
+    match v::avg_final(&super::aggregates_vector::state_arg(fcinfo, 0)).or_report() {
+        Some(avg) => halfvec_datum(&hv::from_f32(&avg).or_report()),
+        None => pgrx::fcinfo::pg_return_null(fcinfo),
+    }
+});
+
+sql_fn!(array_to_halfvec, |fcinfo| {
+    let values = super::casts::array_elements(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0));
+    v::check_dim(values.len()).map_err(hv::rename).or_report();
+    v::check_expected_dim(arg_i32(fcinfo, 1), values.len()).or_report();
+    v::check_elements(&values).map_err(hv::rename).or_report();
+    halfvec_datum(&hv::from_f32(&values).or_report())
+});
+
+sql_fn!(halfvec_to_float4, |fcinfo| {
+    let a = arg_halfvec(fcinfo, 0);
+    let mut elems: Vec<Datum> = hv::widen(a.as_slice()).iter().map(|x| Datum::from(x.to_bits())).collect();
+    Datum::from(pg_sys::construct_array(elems.as_mut_ptr(), elems.len() as i32, pg_sys::FLOAT4OID, 4, true, pg_sys::TYPALIGN_INT as std::ffi::c_char))
+});

@@ -21,6 +21,14 @@ SELECT '[1,2]'::halfvec < '[1,3]'::halfvec AS lt, '[1,2]'::halfvec = '[1,2]'::ha
 SELECT DISTINCT h FROM unnest(ARRAY['[2,1]', '[1,2]', '[1,2]']::halfvec[]) h ORDER BY h;
 -- casts: vector -> halfvec rounds, halfvec -> vector is exact
 SELECT '[1.1,2]'::vector::halfvec AS to_half, '[1.1,2]'::halfvec::vector AS to_vector, '[1,2]'::vector::halfvec(2) AS typed;
+-- aggregates and array casts
+SELECT avg(h) AS avg, sum(h) AS sum FROM unnest(ARRAY['[1,2]', '[3,5]']::halfvec[]) h;
+SELECT avg(h) IS NULL AS empty_avg FROM (SELECT '[1]'::halfvec AS h WHERE false) t;
+SELECT ARRAY[1,2,3]::halfvec AS ints, ARRAY[1.1,2]::real[]::halfvec AS reals, ARRAY[0.5,2]::float8[]::halfvec AS doubles,
+       ARRAY[1.5,2]::numeric[]::halfvec AS numerics, '[1.5,2]'::halfvec::real[] AS to_real;
+SELECT ARRAY[1,NULL]::real[]::halfvec;
+SELECT ARRAY[70000]::real[]::halfvec;
+SELECT ARRAY[1,2]::real[]::halfvec(3);
 -- embed_text fills a halfvec column (implicit cast) and the distances agree with vector's
 CREATE TABLE public.h_items (id int, e halfvec(384));
 INSERT INTO public.h_items VALUES (1, embed_text('red running shoes')), (2, embed_text('organic olive oil'));
