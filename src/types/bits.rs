@@ -45,16 +45,21 @@ sql_fn!(jaccard_distance, |fcinfo| {
     f64_datum(bits::jaccard(a, b))
 });
 
-sql_fn!(binary_quantize, |fcinfo| {
-    let v = arg_vector(fcinfo, 0);
-    let packed = bits::binary_quantize(v.as_slice());
+/// binary_quantize of `values` as a palloc'd `bit(n)` (for vector and halfvec).
+pub(crate) fn quantized_bit_datum(values: &[f32]) -> Datum {
+    let packed = bits::binary_quantize(values);
     let size = BIT_HEADER + packed.len();
-    let p = pg_sys::palloc0(size) as *mut u8;
-    pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
-    std::ptr::write_unaligned(p.add(pg_sys::VARHDRSZ) as *mut i32, v.dim() as i32);
-    std::ptr::copy_nonoverlapping(packed.as_ptr(), p.add(BIT_HEADER), packed.len());
-    Datum::from(p as *mut std::ffi::c_void)
-});
+    // SAFETY: palloc0 returns `size` zeroed bytes (or raises ERROR); we write inside them.
+    unsafe {
+        let p = pg_sys::palloc0(size) as *mut u8;
+        pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
+        std::ptr::write_unaligned(p.add(pg_sys::VARHDRSZ) as *mut i32, values.len() as i32);
+        std::ptr::copy_nonoverlapping(packed.as_ptr(), p.add(BIT_HEADER), packed.len());
+        Datum::from(p as *mut std::ffi::c_void)
+    }
+}
+
+sql_fn!(binary_quantize, |fcinfo| quantized_bit_datum(arg_vector(fcinfo, 0).as_slice()));
 
 sql_fn!(vector_concat, |fcinfo| {
     let a = arg_vector(fcinfo, 0);

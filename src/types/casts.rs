@@ -67,15 +67,15 @@ pub unsafe extern "C-unwind" fn array_to_vector(fcinfo: FunctionCallInfo) -> Dat
 #[pgrx::pg_guard]
 #[no_mangle]
 pub unsafe extern "C-unwind" fn vector_to_float4(fcinfo: FunctionCallInfo) -> Datum {
-    let a = arg_vector(fcinfo, 0);
-    let mut elems: Vec<Datum> = a.as_slice().iter().map(|x| Datum::from(x.to_bits())).collect();
-    let arr = pg_sys::construct_array(
-        elems.as_mut_ptr(),
-        elems.len() as i32,
-        pg_sys::FLOAT4OID,
-        4,
-        true,
-        pg_sys::TYPALIGN_INT as std::ffi::c_char,
-    );
+    float4_array_datum(arg_vector(fcinfo, 0).as_slice())
+}
+
+/// `values` as a palloc'd real[] (vector and halfvec casts).
+pub(crate) fn float4_array_datum(values: &[f32]) -> Datum {
+    let mut elems: Vec<Datum> = values.iter().map(|x| Datum::from(x.to_bits())).collect();
+    // SAFETY: `elems` holds len by-value float4 datums; construct_array copies them.
+    let arr = unsafe {
+        pg_sys::construct_array(elems.as_mut_ptr(), elems.len() as i32, pg_sys::FLOAT4OID, 4, true, pg_sys::TYPALIGN_INT as std::ffi::c_char)
+    };
     Datum::from(arr)
 }

@@ -2,7 +2,8 @@
 //! binary16 x dimensions), text and binary I/O, typmod, casts to and from `vector`, distances.
 //! The rules and kernels are in src/core/halfvec.rs.
 
-use super::memory_vector::{arg_vector, vector_datum};
+use super::io_vector::{bytea_datum, cstring_datum, recv_buffer, typmods_arg};
+use super::memory_vector::{arg_vector, detoasted, vector_datum};
 use crate::core::halfvec as hv;
 use crate::core::vector as v;
 use crate::error::{Error, SqlState};
@@ -67,14 +68,7 @@ impl HalfArg {
 /// # Safety
 /// Argument `n` must be a non-null halfvec datum.
 unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
-    let raw = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n).cast_mut_ptr::<pg_sys::varlena>();
-    // A plain 4-byte-header varlena needs no detoasting (as vector_from_datum): skip the call on
-    // the hot path of every distance.
-    #[cfg(target_endian = "little")]
-    let plain = *(raw as *const u8) & 0x03 == 0;
-    #[cfg(not(target_endian = "little"))]
-    let plain = false;
-    let p = if plain { raw as *const u8 } else { pg_sys::pg_detoast_datum(raw) as *const u8 };
+    let p = detoasted(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n));
     let len = pgrx::varlena::varsize_any(p.cast());
     let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
     if dim < 1 || len < HEADER + dim as usize * 2 {
@@ -85,7 +79,7 @@ unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
 
 /// A new palloc'd halfvec holding `values` (dimensions and elements checked here, once).
 fn halfvec_datum(values: &[f16]) -> Datum {
-    v::check_dim(values.len()).map_err(|e| Error { message: e.message.replace("vector", "halfvec"), ..e }).or_report();
+    v::check_dim(values.len()).map_err(hv::rename).or_report();
     hv::check_elements(values).or_report();
     let size = HEADER + values.len() * 2;
     // SAFETY: palloc0 returns `size` zeroed bytes (or raises ERROR); we write inside them.
@@ -98,16 +92,6 @@ fn halfvec_datum(values: &[f16]) -> Datum {
     }
 }
 
-fn cstring_datum(s: &str) -> Datum {
-    // SAFETY: palloc returns len + 1 writable bytes or raises ERROR.
-    unsafe {
-        let p = pg_sys::palloc(s.len() + 1) as *mut u8;
-        std::ptr::copy_nonoverlapping(s.as_ptr(), p, s.len());
-        *p.add(s.len()) = 0;
-        Datum::from(p)
-    }
-}
-
 sql_fn!(halfvec_in, |fcinfo| {
     let input = CStr::from_ptr(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<c_char>());
     let text = input.to_str().map_err(|_| Error::new(SqlState::InvalidTextRepresentation, "invalid input syntax for type halfvec")).or_report();
@@ -116,34 +100,16 @@ sql_fn!(halfvec_in, |fcinfo| {
 
 sql_fn!(halfvec_out, |fcinfo| cstring_datum(&hv::format_text(arg_halfvec(fcinfo, 0).as_slice())));
 
-sql_fn!(halfvec_typmod_in, |fcinfo| {
-    let arr = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::ArrayType>();
-    let mut n = 0;
-    let mods = pg_sys::ArrayGetIntegerTypmods(arr, &mut n);
-    let mods = std::slice::from_raw_parts(mods, n.max(0) as usize);
-    Datum::from(v::typmod_in(mods).map_err(|e| Error { message: e.message.replace("type vector", "type halfvec"), ..e }).or_report())
-});
+sql_fn!(halfvec_typmod_in, |fcinfo| Datum::from(v::typmod_in(typmods_arg(fcinfo)).map_err(hv::rename).or_report()));
 
 sql_fn!(halfvec_recv, |fcinfo| {
-    let buf = &mut *pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
-    let rest = if buf.cursor < 0 || buf.cursor > buf.len {
-        &[][..]
-    } else {
-        std::slice::from_raw_parts(buf.data.add(buf.cursor as usize) as *const u8, (buf.len - buf.cursor) as usize)
-    };
+    let (buf, rest) = recv_buffer(fcinfo);
     let (values, used) = hv::parse_binary(rest, arg_i32(fcinfo, 2)).or_report();
     buf.cursor += used as i32;
     halfvec_datum(&values)
 });
 
-sql_fn!(halfvec_send, |fcinfo| {
-    let bytes = hv::format_binary(arg_halfvec(fcinfo, 0).as_slice());
-    let size = pg_sys::VARHDRSZ + bytes.len();
-    let p = pg_sys::palloc(size) as *mut u8;
-    pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
-    std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.add(pg_sys::VARHDRSZ), bytes.len());
-    Datum::from(p)
-});
+sql_fn!(halfvec_send, |fcinfo| bytea_datum(&hv::format_binary(arg_halfvec(fcinfo, 0).as_slice())));
 
 // halfvec(halfvec, typmod, explicit): the dimensions of halfvec(n) on assignment and casts.
 sql_fn!(halfvec, |fcinfo| {
@@ -211,7 +177,7 @@ sql_fn!(halfvec_l2_norm, |fcinfo| {
 /// Element-wise arithmetic in f32 (vector's rules and errors), stored back as binary16.
 unsafe fn arith(fcinfo: FunctionCallInfo, op: fn(&[f32], &[f32]) -> crate::error::Result<Vec<f32>>) -> Datum {
     let (a, b) = two(fcinfo);
-    let r = op(&hv::widen(a.as_slice()), &hv::widen(b.as_slice())).map_err(|e| Error { message: e.message.replace("vector", "halfvec"), ..e }).or_report();
+    let r = op(&hv::widen(a.as_slice()), &hv::widen(b.as_slice())).map_err(hv::rename).or_report();
     halfvec_datum(&hv::from_f32(&r).or_report())
 }
 
@@ -221,7 +187,7 @@ sql_fn!(halfvec_mul, |fcinfo| arith(fcinfo, v::multiply));
 
 sql_fn!(halfvec_concat, |fcinfo| {
     let (a, b) = (arg_halfvec(fcinfo, 0), arg_halfvec(fcinfo, 1));
-    v::check_dim(a.dim + b.dim).map_err(|e| Error { message: e.message.replace("vector", "halfvec"), ..e }).or_report();
+    v::check_dim(a.dim + b.dim).map_err(hv::rename).or_report();
     let mut out = a.as_slice().to_vec();
     out.extend_from_slice(b.as_slice());
     halfvec_datum(&out)
@@ -235,22 +201,12 @@ sql_fn!(halfvec_l2_normalize, |fcinfo| {
 sql_fn!(halfvec_subvector, |fcinfo| {
     let a = arg_halfvec(fcinfo, 0);
     let part = v::subvector(&hv::widen(a.as_slice()), arg_i32(fcinfo, 1), arg_i32(fcinfo, 2))
-        .map_err(|e| Error { message: e.message.replace("vector", "halfvec"), ..e })
+        .map_err(hv::rename)
         .or_report();
     halfvec_datum(&hv::from_f32(&part).or_report())
 });
 
-sql_fn!(halfvec_binary_quantize, |fcinfo| {
-    let a = arg_halfvec(fcinfo, 0);
-    let packed = crate::core::bits::binary_quantize(&hv::widen(a.as_slice()));
-    let header = pg_sys::VARHDRSZ + 4;
-    let size = header + packed.len();
-    let p = pg_sys::palloc0(size) as *mut u8;
-    pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
-    std::ptr::write_unaligned(p.add(pg_sys::VARHDRSZ) as *mut i32, a.dim as i32);
-    std::ptr::copy_nonoverlapping(packed.as_ptr(), p.add(header), packed.len());
-    Datum::from(p)
-});
+sql_fn!(halfvec_binary_quantize, |fcinfo| super::bits::quantized_bit_datum(&hv::widen(arg_halfvec(fcinfo, 0).as_slice())));
 
 /// btree order: element by element (as f32), then the shorter first, as vector's.
 unsafe fn cmp(fcinfo: FunctionCallInfo) -> std::cmp::Ordering {
@@ -291,7 +247,5 @@ sql_fn!(array_to_halfvec, |fcinfo| {
 });
 
 sql_fn!(halfvec_to_float4, |fcinfo| {
-    let a = arg_halfvec(fcinfo, 0);
-    let mut elems: Vec<Datum> = hv::widen(a.as_slice()).iter().map(|x| Datum::from(x.to_bits())).collect();
-    Datum::from(pg_sys::construct_array(elems.as_mut_ptr(), elems.len() as i32, pg_sys::FLOAT4OID, 4, true, pg_sys::TYPALIGN_INT as std::ffi::c_char))
+    super::casts::float4_array_datum(&hv::widen(arg_halfvec(fcinfo, 0).as_slice()))
 });

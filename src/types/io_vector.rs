@@ -19,7 +19,7 @@ pg_finfo!(
 );
 
 /// A palloc'd C string copy of `s`.
-fn cstring_datum(s: &str) -> pg_sys::Datum {
+pub(crate) fn cstring_datum(s: &str) -> pg_sys::Datum {
     // SAFETY: palloc returns len + 1 writable bytes or raises ERROR.
     unsafe {
         let p = pg_sys::palloc(s.len() + 1) as *mut u8;
@@ -48,11 +48,44 @@ pub unsafe extern "C-unwind" fn vector_out(fcinfo: pg_sys::FunctionCallInfo) -> 
 #[pgrx::pg_guard]
 #[no_mangle]
 pub unsafe extern "C-unwind" fn vector_typmod_in(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    pg_sys::Datum::from(v::typmod_in(typmods_arg(fcinfo)).or_report())
+}
+
+/// The integers of a typmod_in function's cstring[] argument.
+///
+/// # Safety
+/// Argument 0 must be a cstring[] (as Postgres passes to TYPMOD_IN).
+pub(crate) unsafe fn typmods_arg<'a>(fcinfo: pg_sys::FunctionCallInfo) -> &'a [i32] {
     let arr = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::ArrayType>();
     let mut n = 0;
     let mods = pg_sys::ArrayGetIntegerTypmods(arr, &mut n);
-    let mods = std::slice::from_raw_parts(mods, n.max(0) as usize);
-    pg_sys::Datum::from(v::typmod_in(mods).or_report())
+    std::slice::from_raw_parts(mods, n.max(0) as usize)
+}
+
+/// The unread rest of a recv function's StringInfo argument, and the buffer to advance.
+///
+/// # Safety
+/// Argument 0 must be a StringInfo (as Postgres passes to RECEIVE).
+pub(crate) unsafe fn recv_buffer<'a>(fcinfo: pg_sys::FunctionCallInfo) -> (&'a mut pg_sys::StringInfoData, &'a [u8]) {
+    let buf = &mut *pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
+    let rest = if buf.cursor < 0 || buf.cursor > buf.len {
+        &[][..]
+    } else {
+        std::slice::from_raw_parts(buf.data.add(buf.cursor as usize) as *const u8, (buf.len - buf.cursor) as usize)
+    };
+    (buf, rest)
+}
+
+/// A palloc'd bytea holding `bytes` (what a send function returns).
+pub(crate) fn bytea_datum(bytes: &[u8]) -> pg_sys::Datum {
+    let size = pg_sys::VARHDRSZ + bytes.len();
+    // SAFETY: palloc returns `size` writable bytes (or raises ERROR); we write inside them.
+    unsafe {
+        let p = pg_sys::palloc(size) as *mut u8;
+        pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.add(pg_sys::VARHDRSZ), bytes.len());
+        pg_sys::Datum::from(p)
+    }
 }
 
 #[pgrx::pg_guard]
@@ -65,14 +98,8 @@ pub unsafe extern "C-unwind" fn vector_typmod_out(fcinfo: pg_sys::FunctionCallIn
 #[pgrx::pg_guard]
 #[no_mangle]
 pub unsafe extern "C-unwind" fn vector_recv(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    let buf = &mut *pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
-    let typmod = arg_i32(fcinfo, 2);
-    let rest = if buf.cursor < 0 || buf.cursor > buf.len {
-        &[][..]
-    } else {
-        std::slice::from_raw_parts(buf.data.add(buf.cursor as usize) as *const u8, (buf.len - buf.cursor) as usize)
-    };
-    let (values, used) = v::parse_binary(rest, typmod).or_report();
+    let (buf, rest) = recv_buffer(fcinfo);
+    let (values, used) = v::parse_binary(rest, arg_i32(fcinfo, 2)).or_report();
     buf.cursor += used as i32;
     // parse_binary checked dimensions, typmod and elements; vector_datum keeps the invariants.
     vector_datum(&values)
@@ -88,9 +115,5 @@ pub unsafe extern "C-unwind" fn vector_send(fcinfo: pg_sys::FunctionCallInfo) ->
     for x in vec.as_slice() {
         bytes.extend_from_slice(&x.to_be_bytes());
     }
-    let size = pg_sys::VARHDRSZ + bytes.len();
-    let p = pg_sys::palloc(size) as *mut u8;
-    pgrx::varlena::set_varsize_4b(p.cast(), size as i32);
-    std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.add(pg_sys::VARHDRSZ), bytes.len());
-    pg_sys::Datum::from(p)
+    bytea_datum(&bytes)
 }

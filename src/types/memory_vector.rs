@@ -41,18 +41,30 @@ pub unsafe fn arg_vector(fcinfo: pg_sys::FunctionCallInfo, n: usize) -> VectorAr
     vector_from_datum(raw)
 }
 
+/// The bytes of a non-null varlena datum, detoasted. A plain 4-byte-header varlena (first
+/// byte's two low bits 00 on little-endian; the only kind a row holds for vectors of > 126 bytes
+/// that TOAST left alone) needs no detoasting: the call, and pgrx's FFI guard around it, is
+/// skipped on the hot path of every distance (vector and halfvec).
+///
 /// # Safety
-/// `datum` must be a non-null `vector` datum.
-pub unsafe fn vector_from_datum(datum: pg_sys::Datum) -> VectorArg {
+/// `datum` must be a non-null varlena datum.
+pub unsafe fn detoasted(datum: pg_sys::Datum) -> *const u8 {
     let raw = datum.cast_mut_ptr::<pg_sys::varlena>();
-    // A plain 4-byte-header varlena (first byte's two low bits 00 on little-endian; the only
-    // kind a row holds for vectors of > 126 bytes that TOAST left alone) needs no detoasting:
-    // skip the call, and pgrx's FFI guard around it, on the hot path of every distance.
     #[cfg(target_endian = "little")]
     let plain = *(raw as *const u8) & 0x03 == 0;
     #[cfg(not(target_endian = "little"))]
     let plain = false;
-    let p = if plain { raw as *const u8 } else { pg_sys::pg_detoast_datum(raw) as *const u8 };
+    if plain {
+        raw as *const u8
+    } else {
+        pg_sys::pg_detoast_datum(raw) as *const u8
+    }
+}
+
+/// # Safety
+/// `datum` must be a non-null `vector` datum.
+pub unsafe fn vector_from_datum(datum: pg_sys::Datum) -> VectorArg {
+    let p = detoasted(datum);
     let len = pgrx::varlena::varsize_any(p.cast());
     let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
     if dim < 1 || len < HEADER + dim as usize * 4 {
