@@ -40,13 +40,12 @@ pub fn words(text: &str, tick: &mut dyn FnMut()) -> Vec<String> {
     out
 }
 
-/// (bucket, weight) of the L2-normalised tf-idf vector of `words`.
-pub fn features(words: &[String], buckets: usize, idf: &[f32]) -> Vec<(usize, f64)> {
-    debug_assert!(buckets.is_power_of_two() && idf.len() == buckets);
+/// Calls `each` with the bucket of every unigram and bigram ("a b") of `words`, in order.
+pub fn for_each_bucket(words: &[String], buckets: usize, mut each: impl FnMut(usize)) {
+    debug_assert!(buckets.is_power_of_two());
     let mask = (buckets - 1) as u64;
-    let mut tf: HashMap<usize, u32> = HashMap::new();
     for w in words {
-        *tf.entry((fnv1a(w.as_bytes()) & mask) as usize).or_default() += 1;
+        each((fnv1a(w.as_bytes()) & mask) as usize);
     }
     let mut pair = String::new();
     for p in words.windows(2) {
@@ -54,8 +53,15 @@ pub fn features(words: &[String], buckets: usize, idf: &[f32]) -> Vec<(usize, f6
         pair.push_str(&p[0]);
         pair.push(' ');
         pair.push_str(&p[1]);
-        *tf.entry((fnv1a(pair.as_bytes()) & mask) as usize).or_default() += 1;
+        each((fnv1a(pair.as_bytes()) & mask) as usize);
     }
+}
+
+/// (bucket, weight) of the L2-normalised tf-idf vector of `words`.
+pub fn features(words: &[String], buckets: usize, idf: &[f32]) -> Vec<(usize, f64)> {
+    debug_assert!(idf.len() == buckets);
+    let mut tf: HashMap<usize, u32> = HashMap::new();
+    for_each_bucket(words, buckets, |b| *tf.entry(b).or_default() += 1);
     let mut x: Vec<(usize, f64)> = tf.into_iter().map(|(b, n)| (b, (1.0 + (n as f64).ln()) * idf[b] as f64)).collect();
     let norm = x.iter().map(|(_, v)| v * v).sum::<f64>().sqrt().max(1e-12);
     x.iter_mut().for_each(|(_, v)| *v /= norm);

@@ -220,11 +220,9 @@ pub fn train(
     let dims = inputs.first().and_then(|i| i.embedding).map_or(0, <[f32]>::len);
     // idf from the training rows only (smoothed, as scikit-learn).
     let mut df = vec![0u32; buckets];
-    let mask = (buckets - 1) as u64;
     for &r in &train_rows {
-        let w = inputs[r].words;
-        let mut seen: Vec<usize> = w.iter().map(|t| (ngrams::fnv1a(t.as_bytes()) & mask) as usize).collect();
-        seen.extend(w.windows(2).map(|p| (ngrams::fnv1a(format!("{} {}", p[0], p[1]).as_bytes()) & mask) as usize));
+        let mut seen = Vec::new();
+        ngrams::for_each_bucket(inputs[r].words, buckets, |b| seen.push(b));
         seen.sort_unstable();
         seen.dedup();
         seen.into_iter().for_each(|b| df[b] += 1);
