@@ -20,7 +20,6 @@ import csv
 import json
 import math
 import os
-import struct
 import sys
 import time
 
@@ -29,6 +28,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
+
+import safetensors_file  # scripts/sentiment/, beside this script
 
 BUCKETS = 1 << 20
 MAX_WORDS = 4096
@@ -115,19 +116,6 @@ def acc_f1(pred, y):
     return {"accuracy": round(float((pred == y).mean()), 4), "macro_f1": round(float(np.mean(f1)), 4)}
 
 
-def save(path, tensors, meta):
-    header, blobs, off = {"__metadata__": meta}, [], 0
-    for k in sorted(tensors):
-        b = np.ascontiguousarray(tensors[k], dtype="<f2").tobytes()
-        header[k] = {"dtype": "F16", "shape": list(tensors[k].shape), "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
-
-
 def main():
     pack = sys.argv[1]
     t0 = time.time()
@@ -196,7 +184,7 @@ def main():
     print(json.dumps(res, indent=1))
     meta = {"buckets": str(BUCKETS), "max_words": str(MAX_WORDS), "hash": "fnv1a64",
             "blend_encoder": repr(float(a)), "blend_ngrams": repr(float(b)), "blend_bias": repr(float(c)), "ngram_bias": repr(bias)}
-    save("models/sentiment/ngrams.safetensors", {"ngram.weight": coef, "ngram.idf": idf}, meta)
+    safetensors_file.write("models/sentiment/ngrams.safetensors", {"ngram.weight": coef, "ngram.idf": idf}, meta, "F16")
     with open("models/sentiment/blend_report.json", "w") as f:
         json.dump(report, f, indent=1)
 

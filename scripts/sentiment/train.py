@@ -22,13 +22,14 @@ Usage: train.py PACK_DIR OUT_DIR [--quick]   (needs torch and numpy; a GPU makes
 import json
 import math
 import os
-import struct
 import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+import safetensors_file  # scripts/sentiment/, beside this script
 
 DOMAINS = ["fine_foods", "imdb", "airline"]
 REPEAT = {"fine_foods": 3, "imdb": 1, "airline": 2}
@@ -231,16 +232,7 @@ def save_adapter(model, path, meta):
     for s in ("weight", "bias"):
         tensors[f"embeddings.LayerNorm.{s}"] = sd[f"embeddings_LayerNorm_{s}"]
         tensors[f"classifier.{s}"] = getattr(model.head, s).detach().float().cpu().numpy()
-    header, blobs, off = {"__metadata__": meta}, [], 0
-    for k in sorted(tensors):
-        b = np.ascontiguousarray(tensors[k], dtype="<f4").tobytes()
-        header[k] = {"dtype": "F32", "shape": list(tensors[k].shape), "data_offsets": [off, off + len(b)]}
-        blobs.append(b)
-        off += len(b)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)  # tensor data 8-byte aligned
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+    safetensors_file.write(path, tensors, meta, "F32")
 
 
 def main():
