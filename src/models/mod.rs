@@ -5,6 +5,7 @@ pub mod bert;
 pub mod cpu_bert;
 pub mod cpu_ops;
 pub mod device;
+pub mod e5_file;
 pub mod embedder;
 pub mod files;
 pub mod manifest;

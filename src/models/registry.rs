@@ -137,8 +137,8 @@ pub fn embedder(name: &str, settings: &Settings) -> Result<Arc<Embedder>> {
     let dev = device::select(settings.device)?;
     let key = Key { kind: "embedder", name: spec.name.clone(), version: 0, stamp: 0, dir: dir.clone(), device: Some(dev.location()) };
     get_or_load(key, settings.cache_bytes, || {
-        let bytes = files::installed_size(spec, &dir).unwrap_or(0) as usize;
         let embedder = Embedder::load(spec, &dir, &dev)?;
+        let bytes = files::installed_size(spec, &dir).unwrap_or(0) as usize + embedder.private_bytes();
         release_freed_heap();
         Ok((embedder, bytes))
     })
