@@ -44,9 +44,25 @@ FROM products ORDER BY embedding <=> embed_text('something to keep me warm in wi
 SELECT id, title, round((1 - (embedding <=> embed_text('a present for someone who loves espresso')))::numeric, 3) AS similarity
 FROM products ORDER BY embedding <=> embed_text('a present for someone who loves espresso') LIMIT 5;
 
-\echo '== Chinese input works too (the model is English-first: expect weaker matches): "红色的鞋" (red shoes)'
-SELECT id, title, round((1 - (embedding <=> embed_text('红色的鞋')))::numeric, 3) AS similarity
-FROM products ORDER BY embedding <=> embed_text('红色的鞋') LIMIT 3;
+\echo '== multilingual search with multilingual-e5-small: the catalogue with Chinese titles for the even ids'
+CREATE TABLE public.products_zh (id bigint PRIMARY KEY, title_zh text);
+\copy products_zh FROM 'data/products_zh.csv' WITH (FORMAT csv, HEADER true)
+ALTER TABLE products ADD COLUMN shown text, ADD COLUMN e5 vector(384);
+UPDATE products p SET shown = CASE WHEN p.id % 2 = 0 THEN z.title_zh ELSE p.title END FROM products_zh z WHERE z.id = p.id;
+-- the catalogue is embedded as passages, queries as they are (E5's "query: " prefix is the default)
+UPDATE products p SET e5 = e.v
+FROM (SELECT u.id, u.v FROM (SELECT array_agg(id ORDER BY id) ids, array_agg('passage: ' || shown ORDER BY id) texts FROM products) a,
+      unnest(a.ids, embed_texts(a.texts, 'multilingual-e5-small')) u(id, v)) e
+WHERE p.id = e.id;
+\echo '== "红色跑鞋" (red running shoes), all titles'
+SELECT id, shown, round((1 - (e5 <=> embed_text('红色跑鞋', 'multilingual-e5-small')))::numeric, 3) AS similarity
+FROM products ORDER BY e5 <=> embed_text('红色跑鞋', 'multilingual-e5-small') LIMIT 3;
+\echo '== cross-language: an English query over the Chinese titles only, "teddy bear"'
+SELECT id, shown, round((1 - (e5 <=> embed_text('teddy bear', 'multilingual-e5-small')))::numeric, 3) AS similarity
+FROM products WHERE id % 2 = 0 ORDER BY e5 <=> embed_text('teddy bear', 'multilingual-e5-small') LIMIT 3;
+\echo '== cross-language: a Chinese query over the English titles only, "蓝牙音箱" (bluetooth speaker)'
+SELECT id, shown, round((1 - (e5 <=> embed_text('蓝牙音箱', 'multilingual-e5-small')))::numeric, 3) AS similarity
+FROM products WHERE id % 2 = 1 ORDER BY e5 <=> embed_text('蓝牙音箱', 'multilingual-e5-small') LIMIT 3;
 
 \echo '== semantic search over real reviews: "too salty, would not buy again"'
 SELECT left(review, 90) AS review, score, round((1 - (embedding <=> embed_text('too salty, would not buy again')))::numeric, 3) AS similarity
@@ -59,6 +75,11 @@ FROM reviews ORDER BY embedding <=> embed_text('my kids love it') LIMIT 5;
 \echo '== review sentiment with classify_sentiment (shopml-sentiment-v1; the label "score" is the review''s own stars: great = 5)'
 SELECT left(review, 70) AS review, score AS stars, (s).label, round((s).score::numeric, 2) AS sentiment, round((s).confidence::numeric, 2) AS confidence
 FROM (SELECT review, score, classify_sentiment(review) AS s FROM reviews ORDER BY id LIMIT 6) r;
+
+\echo '== Chinese reviews: the default model (auto) reads mostly-Chinese text with shopml-sentiment-zh-v1'
+SELECT r AS review, (s).label, round((s).score::numeric, 2) AS sentiment
+FROM (SELECT r, classify_sentiment(r) AS s FROM unnest(ARRAY['这个手机很好用，电池也耐用', '质量太差了，用了两天就坏了，客服也不理人',
+      '房间干净整洁，早餐种类丰富，下次还会再来', '物流太慢了，等了半个月']) r) t;
 
 \echo '== how often the sentiment agrees with the stars, over the 500 reviews (one batched call; these are from the model''s training split: on held-out reviews it is 0.853, README)'
 SELECT round(avg(((u.label = 'positive') = (a.scores[u.i] = 'great'))::int), 3) AS agreement

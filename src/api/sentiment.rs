@@ -4,7 +4,7 @@ use crate::api::embed::{limits, model_input, FIRST_SLICE, MAX_MODEL_NAME};
 use crate::gucs;
 use crate::models::embedder::EmbedSink;
 use crate::models::registry;
-use crate::models::sentiment::{Sentiment, Verdict};
+use crate::models::sentiment::{auto_model, Sentiment, Verdict, AUTO};
 use crate::pg::progress::Progress;
 use crate::pg::text::TextArg;
 use crate::pg::OrReport;
@@ -19,9 +19,17 @@ pgrx::extension_sql!(
     requires = ["install_guard"],
 );
 
-fn load(model: TextArg) -> Arc<Sentiment> {
-    let (name, _) = model.read(MAX_MODEL_NAME);
-    registry::sentiment(&name, &gucs::model_settings()).or_report()
+fn load(name: &str) -> Arc<Sentiment> {
+    registry::sentiment(name, &gucs::model_settings()).or_report()
+}
+
+/// The model that reads `input`: `model`, or for 'auto' the one its script calls for.
+fn model_name(model: &str, input: &TextArg) -> String {
+    if model == AUTO {
+        auto_model(&input.read(FIRST_SLICE).0).to_string()
+    } else {
+        model.to_string()
+    }
 }
 
 /// What each half of the model reads of a text: the bounded encoder input, and the n-gram
@@ -67,39 +75,56 @@ impl<T, E: std::fmt::Display> OrInternal<T> for std::result::Result<T, E> {
 }
 
 /// The sentiment of a review: label 'positive' or 'negative', score 2p - 1 in [-1, 1],
-/// confidence max(p, 1 - p). IMMUTABLE: a shipped model name maps to fixed weights.
+/// confidence max(p, 1 - p). IMMUTABLE: a shipped model name maps to fixed weights, and 'auto'
+/// to a fixed rule (src/models/sentiment.rs, auto_model).
 #[pg_extern(immutable, strict, parallel_safe, cost = 10000, requires = ["sentiment_type"])]
-fn classify_sentiment(input: TextArg, model: default!(TextArg, "'shopml-sentiment-v1'")) -> pgrx::composite_type!('static, "shopml.sentiment") {
-    let m = load(model);
+fn classify_sentiment(input: TextArg, model: default!(TextArg, "'auto'")) -> pgrx::composite_type!('static, "shopml.sentiment") {
+    let (model, _) = model.read(MAX_MODEL_NAME);
+    let m = load(&model_name(&model, &input));
     let (text, ngram) = read(input, &m);
     let v = m.classify(&[text.as_str()], &[ngram], limits(), &mut Checks(None)).or_report();
     row(v[0])
 }
 
 /// Element i is the sentiment of inputs[i], in batched forward passes as embed_texts;
-/// NULL elements stay NULL.
+/// NULL elements stay NULL. With 'auto', each text goes to the model of its script (one batch
+/// per model).
 #[pg_extern(immutable, strict, parallel_safe, cost = 100000, requires = ["sentiment_type"])]
-fn classify_sentiments(inputs: Array<TextArg>, model: default!(TextArg, "'shopml-sentiment-v1'")) -> Vec<Option<pgrx::composite_type!('static, "shopml.sentiment")>> {
+fn classify_sentiments(inputs: Array<TextArg>, model: default!(TextArg, "'auto'")) -> Vec<Option<pgrx::composite_type!('static, "shopml.sentiment")>> {
     let n = inputs.len();
+    let mut out: Vec<Option<PgHeapTuple<'static, AllocatedByRust>>> = (0..n).map(|_| None).collect();
     if n == 0 {
-        return Vec::new();
+        return out;
     }
-    let m = load(model);
-    let (mut present, mut texts, mut ngrams) = (Vec::new(), Vec::new(), Vec::new());
+    let (model, _) = model.read(MAX_MODEL_NAME);
+    // (model name, its texts' positions)
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, text) in inputs.iter().enumerate() {
         pgrx::check_for_interrupts!();
         if let Some(text) = text {
+            let name = model_name(&model, &text);
+            match groups.iter_mut().find(|(g, _)| *g == name) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((name, vec![i])),
+            }
+        }
+    }
+    let mut progress = Checks(Some(Progress::new("classify_sentiments", "texts")));
+    for (name, members) in groups {
+        let m = load(&name);
+        let (mut texts, mut ngrams) = (Vec::new(), Vec::new());
+        for &i in &members {
+            pgrx::check_for_interrupts!();
+            let Some(Some(text)) = inputs.get(i) else { continue };
             let (t, g) = read(text, &m);
-            present.push(i);
             texts.push(t);
             ngrams.push(g);
         }
-    }
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let verdicts = m.classify(&refs, &ngrams, limits(), &mut Checks(Some(Progress::new("classify_sentiments", "texts")))).or_report();
-    let mut out: Vec<Option<PgHeapTuple<'static, AllocatedByRust>>> = (0..n).map(|_| None).collect();
-    for (i, v) in present.into_iter().zip(verdicts) {
-        out[i] = Some(row(v));
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let verdicts = m.classify(&refs, &ngrams, limits(), &mut progress).or_report();
+        for (i, v) in members.into_iter().zip(verdicts) {
+            out[i] = Some(row(v));
+        }
     }
     out
 }

@@ -23,7 +23,7 @@ const ENCODER: &str = "all-MiniLM-L6-v2";
 fn parse_options(options: Option<JsonB>) -> (Options, serde_json::Value) {
     let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
     let parsed = serde_json::from_value::<Options>(value.clone())
-        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint("options are test_fraction, test_column, seed, c, embedding, buckets_log2, max_iterations"))
+        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint("options are test_fraction, test_column, seed, c, embedding, encoder, buckets_log2, max_iterations"))
         .or_report();
     (parsed, value)
 }
@@ -45,12 +45,13 @@ impl EmbedSink for Collect<'_> {
     }
 }
 
-fn encoder() -> Arc<Embedder> {
-    registry::embedder(ENCODER, &gucs::model_settings()).or_report()
+fn encoder(name: &str) -> Arc<Embedder> {
+    registry::embedder(name, &gucs::model_settings()).or_report()
 }
 
-fn words_of(s: &str) -> Vec<String> {
-    ngrams::words(s, &mut || {
+/// New models split CJK ideographs into words of one character (Chinese has no spaces).
+fn words_of(s: &str, cjk_chars: bool) -> Vec<String> {
+    ngrams::words_with(s, cjk_chars, &mut || {
         pgrx::check_for_interrupts!();
     })
 }
@@ -104,8 +105,11 @@ fn train_text_classifier(
         Error::new(SqlState::DataException, format!("table {table_name} has no rows with both a text and a label")).report();
     }
     let use_embedding = opts.embedding.unwrap_or(true);
+    let encoder_name = opts.encoder.clone().unwrap_or_else(|| ENCODER.to_string());
+    // An unknown encoder is an error before any work, even with embedding false.
+    crate::models::manifest::find(&encoder_name, "embedding").or_report();
     let mut progress = Progress::new("train_text_classifier", "steps");
-    let words: Vec<Vec<String>> = rows.iter().map(|&r| words_of(texts[r].as_deref().unwrap_or_default())).collect();
+    let words: Vec<Vec<String>> = rows.iter().map(|&r| words_of(texts[r].as_deref().unwrap_or_default(), true)).collect();
     let mean_words = words.iter().map(Vec::len).sum::<usize>() / words.len().max(1);
     let classes = rows.iter().map(|&r| labels[r].as_deref()).collect::<std::collections::HashSet<_>>().len();
     let need = text_classifier::estimate_bytes(rows.len(), mean_words, if use_embedding { 384 } else { 0 }, 1 << opts.buckets_log2.unwrap_or(18).min(20), classes);
@@ -118,7 +122,7 @@ fn train_text_classifier(
         .report();
     }
     let embeddings: Option<Vec<Vec<f32>>> = use_embedding.then(|| {
-        let enc = encoder();
+        let enc = encoder(&encoder_name);
         let refs: Vec<&str> = rows.iter().map(|&r| texts[r].as_deref().unwrap_or_default()).collect();
         let mut sink = Collect { rows: vec![Vec::new(); refs.len()], progress: &mut Progress::new("train_text_classifier (embedding)", "texts") };
         enc.embed_each(&refs, limits(), &mut sink).or_report();
@@ -127,7 +131,7 @@ fn train_text_classifier(
     let inputs: Vec<Input> = words.iter().enumerate().map(|(i, w)| Input { words: w, embedding: embeddings.as_ref().map(|e| e[i].as_slice()) }).collect();
     let y: Vec<String> = rows.iter().map(|&r| labels[r].clone().unwrap_or_default()).collect();
     let test: Option<Vec<bool>> = test_flags.map(|t| rows.iter().map(|&r| t[r].unwrap_or(false)).collect());
-    let trained = text_classifier::train(&inputs, &y, test.as_deref(), &opts, use_embedding.then(|| ENCODER.to_string()), &mut |done, total| {
+    let trained = text_classifier::train(&inputs, &y, test.as_deref(), &opts, use_embedding.then(|| encoder_name.clone()), &mut |done, total| {
         pgrx::check_for_interrupts!();
         progress.report(done, total);
         Ok(())
@@ -186,7 +190,7 @@ fn probabilities(model: &Model, texts: &[TextArg]) -> Vec<Vec<f64>> {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let w = words_of(h);
+            let w = words_of(h, model.cjk_chars);
             model.probabilities(&Input { words: &w, embedding: embeddings.as_ref().map(|e| e[i].as_slice()) }).or_report()
         })
         .collect()

@@ -2,7 +2,8 @@
 //! scripts/sentiment/blend.py computes them when it trains (tests/fixtures check both agree).
 //! Words are runs of letters and digits of the lower-cased text (at most MAX_WORDS); unigrams
 //! and bigrams ("a b") are hashed with FNV-1a 64 into 2^k buckets, weighted (1 + ln tf)·idf,
-//! and L2-normalised.
+//! and L2-normalised. For Chinese (`cjk_chars`, scripts/sentiment/blend_zh.py) every CJK
+//! ideograph is a word of its own, so the n-grams are character 1-2 grams there.
 
 use std::collections::HashMap;
 
@@ -18,6 +19,11 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The first MAX_WORDS words of `text`, lower-cased. `tick` runs every 64k characters.
 pub fn words(text: &str, tick: &mut dyn FnMut()) -> Vec<String> {
+    words_with(text, false, tick)
+}
+
+/// `words`, where with `cjk_chars` each CJK ideograph is also a word by itself.
+pub fn words_with(text: &str, cjk_chars: bool, tick: &mut dyn FnMut()) -> Vec<String> {
     let lower = text.to_lowercase();
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -25,13 +31,19 @@ pub fn words(text: &str, tick: &mut dyn FnMut()) -> Vec<String> {
         if i % 65536 == 65535 {
             tick();
         }
-        if ch.is_alphanumeric() {
+        if cjk_chars && crate::models::text_prefix::is_chinese_char(ch) {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            out.push(ch.to_string());
+        } else if ch.is_alphanumeric() {
             cur.push(ch);
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
-            if out.len() == MAX_WORDS {
-                return out;
-            }
+        }
+        if out.len() >= MAX_WORDS {
+            out.truncate(MAX_WORDS);
+            return out;
         }
     }
     if !cur.is_empty() {
@@ -85,6 +97,14 @@ mod tests {
         assert_eq!(w, ["don", "t", "buy", "it", "café", "br", "2", "stars", "很好"]);
         let many = "w ".repeat(MAX_WORDS + 10);
         assert_eq!(words(&many, &mut || {}).len(), MAX_WORDS);
+    }
+
+    #[test]
+    fn cjk_ideographs_are_words_of_their_own() {
+        let w = words_with("这个手机很好用, Battery OK!", true, &mut || {});
+        assert_eq!(w, ["这", "个", "手", "机", "很", "好", "用", "battery", "ok"]);
+        assert_eq!(words_with("ab很c", true, &mut || {}), ["ab", "很", "c"]);
+        assert_eq!(words_with(&"好".repeat(MAX_WORDS + 5), true, &mut || {}).len(), MAX_WORDS);
     }
 
     #[test]

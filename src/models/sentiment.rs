@@ -18,6 +18,8 @@ pub struct Sentiment {
     head_bias: [f32; 2],
     ngram: Adapter,
     buckets: usize,
+    /// N-gram words: CJK ideographs one by one (the Chinese model).
+    cjk_chars: bool,
     ngram_bias: f64,
     blend: [f64; 3],
 }
@@ -27,6 +29,27 @@ pub struct Sentiment {
 pub struct Verdict {
     /// p(positive), in [0, 1].
     pub positive: f64,
+}
+
+/// classify_sentiment's default model name: the Chinese model for text that is mostly Chinese,
+/// the English one otherwise (a fixed rule: a new rule would get a new name).
+pub const AUTO: &str = "auto";
+pub const ENGLISH: &str = "shopml-sentiment-v1";
+pub const CHINESE: &str = "shopml-sentiment-zh-v1";
+
+/// The model `auto` picks for `text` (its first 64 kB is enough): Chinese when CJK ideographs
+/// are at least 30% of its letters (so "这款 laptop 的 keyboard 很好用" is Chinese).
+pub fn auto_model(text: &str) -> &'static str {
+    let (mut han, mut letters) = (0usize, 0usize);
+    for ch in text.chars().filter(|c| c.is_alphanumeric()) {
+        letters += 1;
+        han += crate::models::text_prefix::is_chinese_char(ch) as usize;
+    }
+    if letters > 0 && han * 10 >= letters * 3 {
+        CHINESE
+    } else {
+        ENGLISH
+    }
 }
 
 impl Verdict {
@@ -74,17 +97,22 @@ impl Sentiment {
             ngram.require(t, &[buckets]).map_err(|e| bad(spec, "ngrams.safetensors", e))?;
         }
         let blend = [meta("blend_encoder")?, meta("blend_ngrams")?, meta("blend_bias")?];
-        Ok(Sentiment { spec, encoder, head, head_bias, ngram_bias: meta("ngram_bias")?, ngram, buckets, blend })
+        let cjk_chars = match ngram.metadata.get("words").map(String::as_str) {
+            None => false,
+            Some("cjk_chars") => true,
+            Some(other) => return Err(bad(spec, "ngrams.safetensors", format!("unknown word rule {other}"))),
+        };
+        Ok(Sentiment { spec, encoder, head, head_bias, ngram_bias: meta("ngram_bias")?, ngram, buckets, cjk_chars, blend })
     }
 
     /// Memory this model holds of its own (the base weights are the shared mapping).
     pub fn own_bytes(&self) -> usize {
-        self.ngram.bytes() + self.head.len() * 4
+        self.ngram.bytes() + self.head.len() * 4 + self.encoder.private_bytes()
     }
 
     /// The n-gram logit of a text (its first ngrams::MAX_WORDS words).
     pub fn ngram_logit(&self, text: &str, tick: &mut dyn FnMut()) -> f64 {
-        let words = ngrams::words(text, tick);
+        let words = ngrams::words_with(text, self.cjk_chars, tick);
         let (w, idf) = (self.ngram.require("ngram.weight", &[self.buckets]), self.ngram.require("ngram.idf", &[self.buckets]));
         let (Ok(w), Ok(idf)) = (w, idf) else { return self.ngram_bias };
         ngrams::features(&words, self.buckets, idf).into_iter().map(|(b, x)| x * w[b] as f64).sum::<f64>() + self.ngram_bias
@@ -132,9 +160,13 @@ mod tests {
     use std::path::PathBuf;
 
     fn model() -> Sentiment {
+        load(ENGLISH)
+    }
+
+    fn load(name: &str) -> Sentiment {
         let root = std::env::var("SHOPML_MODEL_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("/usr/share/postgresql/15/shopml/models"));
-        let spec = manifest::find("shopml-sentiment-v1", "sentiment").unwrap();
-        let base = manifest::find("all-MiniLM-L6-v2", "embedding").unwrap();
+        let spec = manifest::find(name, "sentiment").unwrap();
+        let base = manifest::find(spec.base.as_deref().unwrap(), "embedding").unwrap();
         crate::models::files::verify(spec, &root.join(&spec.name)).unwrap();
         Sentiment::load(spec, &root.join(&spec.name), base, &root.join(&base.name)).unwrap()
     }
@@ -145,15 +177,36 @@ mod tests {
     }
 
     #[test]
+    fn auto_picks_by_script() {
+        assert_eq!(auto_model("这个手机很好用，电池也耐用"), CHINESE);
+        assert_eq!(auto_model("这款 laptop 的 keyboard 很好用"), CHINESE);
+        assert_eq!(auto_model("Great phone, 很好"), ENGLISH);
+        assert_eq!(auto_model(""), ENGLISH);
+        assert_eq!(auto_model("!!! 123"), ENGLISH);
+    }
+
+    #[test]
+    fn chinese_model_reads_chinese_reviews() {
+        let m = load(CHINESE);
+        assert!(m.cjk_chars);
+        let texts = ["这个手机很好用，电池也耐用", "质量太差了，用了两天就坏了，非常失望"];
+        let ng: Vec<f64> = texts.iter().map(|t| m.ngram_logit(t, &mut || {})).collect();
+        let v = m.classify(&texts, &ng, Limits::texts(8), &mut Quiet).unwrap();
+        assert_eq!((v[0].label(), v[1].label()), ("positive", "negative"), "{v:?}");
+    }
+
+    #[test]
     fn ngram_logits_match_the_training_code() {
-        let m = model();
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sentiment_ngrams.json");
-        let rows: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        assert!(rows.len() > 30);
-        for r in rows {
-            let text = r["text"].as_str().unwrap();
-            let (want, got) = (r["ngram_logit"].as_f64().unwrap(), m.ngram_logit(text, &mut || {}));
-            assert!((want - got).abs() < 1e-4, "{text:.60}: python {want}, rust {got}");
+        for (name, fixture) in [(ENGLISH, "sentiment_ngrams.json"), (CHINESE, "sentiment_zh_ngrams.json")] {
+            let m = load(name);
+            let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+            let rows: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            assert!(rows.len() > 30);
+            for r in rows {
+                let text = r["text"].as_str().unwrap();
+                let (want, got) = (r["ngram_logit"].as_f64().unwrap(), m.ngram_logit(text, &mut || {}));
+                assert!((want - got).abs() < 1e-4, "{name}: {text:.60}: python {want}, rust {got}");
+            }
         }
     }
 

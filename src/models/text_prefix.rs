@@ -53,7 +53,7 @@ fn is_whitespace(c: char) -> bool {
 }
 
 /// The ranges of BertNormalizer's `handle_chinese_chars`.
-fn is_chinese_char(c: char) -> bool {
+pub(crate) fn is_chinese_char(c: char) -> bool {
     matches!(
         c as u32,
         0x4E00..=0x9FFF

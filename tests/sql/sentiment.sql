@@ -29,9 +29,23 @@ SELECT classify_sentiment('') = classify_sentiment('   ') AS blank_same,
 SELECT (classify_sentiment('Terrible product, it broke on day one. ' || repeat('The box was brown. ', 1250))).label AS long_review,
        array_length(regexp_split_to_array(repeat('The box was brown. ', 1250), ' '), 1) > 5000 AS over_5000_words;
 
--- non-English text gets a verdict within range (the model was trained on English: see README)
+-- other languages get a verdict within range (Chinese goes to the Chinese model, below; the
+-- others to the English one, trained on English: see README)
 SELECT r, (s).score BETWEEN -1 AND 1 AS in_range, (s).confidence BETWEEN 0.5 AND 1 AS confidence_ok
 FROM (SELECT r, classify_sentiment(r) AS s FROM unnest(ARRAY['质量很好，非常满意', 'Très mauvais produit', 'Sehr gut 👍']) r) t;
+
+-- 'auto' (the default) reads mostly-Chinese text (CJK ideographs >= 30% of the letters) with
+-- shopml-sentiment-zh-v1, everything else with shopml-sentiment-v1
+SELECT (classify_sentiment('这个手机很好用，电池也耐用')).label AS zh_positive,
+       (classify_sentiment('质量太差了，用了两天就坏了')).label AS zh_negative,
+       classify_sentiment('这个手机很好用，电池也耐用') = classify_sentiment('这个手机很好用，电池也耐用', 'shopml-sentiment-zh-v1') AS zh_routed,
+       classify_sentiment('这款 laptop 的 keyboard 很好用') = classify_sentiment('这款 laptop 的 keyboard 很好用', 'shopml-sentiment-zh-v1') AS mixed_is_chinese,
+       classify_sentiment('great phone 很好') = classify_sentiment('great phone 很好', 'shopml-sentiment-v1') AS mostly_latin_is_english,
+       classify_sentiment('great') = classify_sentiment('great', 'auto') AS auto_is_the_default;
+-- a mixed batch is split by model and keeps its order
+WITH inputs AS (SELECT ARRAY['I love it', '非常失望，不会再买', NULL, '物流很快，质量很好', 'Broken on arrival'] AS a)
+SELECT t.i, t.label, abs(t.score - (classify_sentiment(inputs.a[t.i])).score) < 1e-5 AS same_as_single
+FROM inputs, unnest(classify_sentiments(inputs.a)) WITH ORDINALITY t(label, score, confidence, i) ORDER BY t.i;
 
 -- classify_sentiments: element i is the verdict on inputs[i], equal to classify_sentiment
 WITH inputs AS (SELECT ARRAY['I love it', NULL, '', 'Broken on arrival, awful', 'Not bad at all'] AS a)

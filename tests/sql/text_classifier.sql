@@ -40,6 +40,21 @@ FROM train_text_classifier('intents', 'public.tickets', 'body', 'intent', '{"emb
 SELECT (SELECT label FROM classify_text('intents', 'refund my money')) AS latest,
        (SELECT label FROM classify_text('intents@1', 'refund my money')) AS version_1;
 
+-- Chinese tickets with the multilingual encoder (option encoder); the n-grams read Chinese
+-- characters one by one
+CREATE TABLE public.tickets_zh AS
+SELECT i AS id, t.body || (ARRAY['', '，谢谢', '。', '！'])[1 + i % 4] AS body, t.intent
+FROM generate_series(0, 59) i,
+     LATERAL (SELECT (ARRAY['我要退款', '请把钱退给我', '这个订单请退款', '退货退款',
+                            '我的包裹在哪里', '订单还没有到', '物流一直没有更新', '快递什么时候到',
+                            '商品很好，谢谢', '非常满意', '服务很棒', '好评'])[1 + (i % 12)] AS body,
+                     (ARRAY['refund', 'shipping', 'praise'])[1 + (i % 12) / 4] AS intent) t;
+SELECT classes, accuracy >= 0.9 AS accurate
+FROM train_text_classifier('intents_zh', 'public.tickets_zh', 'body', 'intent', '{"encoder": "multilingual-e5-small"}');
+SELECT features->>'embedding' AS encoder FROM shopml.trained_models WHERE name = 'intents_zh';
+SELECT (SELECT label FROM classify_text('intents_zh', '钱什么时候退给我')) AS refund,
+       (SELECT label FROM classify_text('intents_zh', '包裹到哪了')) AS shipping;
+
 -- STABLE (retraining a name changes answers), not IMMUTABLE
 SELECT proname, provolatile FROM pg_proc WHERE proname IN ('classify_text', 'classify_texts', 'train_text_classifier') ORDER BY 1;
 
@@ -57,6 +72,7 @@ SELECT * FROM train_text_classifier('x', 'public.tickets', 'nope', 'intent');
 SELECT * FROM train_text_classifier('x', 'public.tickets', 'id', 'intent');
 SELECT * FROM train_text_classifier('x', 'public.tickets', 'body', 'intent', '{"colour": "red"}');
 SELECT * FROM train_text_classifier('x', 'public.tickets', 'body', 'intent', '{"test_fraction": 2}');
+SELECT * FROM train_text_classifier('x', 'public.tickets', 'body', 'intent', '{"encoder": "no-such-encoder"}');
 SELECT * FROM train_text_classifier('x', 'public.tickets', 'body', 'intent', '{"test_column": "intent"}');
 SELECT * FROM train_text_classifier(NULL, 'public.tickets', 'body', 'intent');
 SELECT * FROM train_text_classifier('bad name!', 'public.tickets', 'body', 'intent');
@@ -68,5 +84,5 @@ SELECT * FROM classify_text('intents@99', 'x');
 \set VERBOSITY terse
 
 SELECT shopml.drop_model('intents') AS versions_dropped;
-DROP TABLE public.tickets, public.empty_t;
+DROP TABLE public.tickets, public.tickets_zh, public.empty_t;
 DROP ROLE tc_reader;

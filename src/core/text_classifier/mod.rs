@@ -27,6 +27,9 @@ pub struct Options {
     pub c: Option<f64>,
     /// Use the sentence embeddings too (default true; false trains on words alone, fast).
     pub embedding: Option<bool>,
+    /// The embedding model (default all-MiniLM-L6-v2; multilingual-e5-small for Chinese and
+    /// other languages).
+    pub encoder: Option<String>,
     /// log2 of the hashed n-gram buckets (default 18, 10..=20).
     pub buckets_log2: Option<u32>,
     pub max_iterations: Option<usize>,
@@ -42,6 +45,10 @@ pub struct Model {
     /// 0 when the model uses words alone; else the embedding's dimensions.
     pub dims: usize,
     pub embedding_model: Option<String>,
+    /// Words split CJK ideographs one by one (ngrams::words_with); models stored before this
+    /// existed read without it.
+    #[serde(default)]
+    pub cjk_chars: bool,
     pub c: f64,
     #[serde(skip)]
     pub idf: Vec<f32>,
@@ -230,7 +237,7 @@ pub fn train(
     let n = train_rows.len() as f64;
     let idf: Vec<f32> = df.iter().map(|&d| (((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32).collect();
     let x: Vec<Sparse> = inputs.iter().map(|i| row_features(i.words, i.embedding, buckets, &idf)).collect();
-    let mut model = Model { labels: names, buckets, dims, embedding_model, c: 0.0, idf, weights: Vec::new(), bias: Vec::new() };
+    let mut model = Model { labels: names, buckets, dims, embedding_model, cjk_chars: true, c: 0.0, idf, weights: Vec::new(), bias: Vec::new() };
     let iterations = opts.max_iterations.unwrap_or(300).clamp(1, 10_000);
     let grid: Vec<f64> = match opts.c {
         Some(c) if c > 0.0 && c.is_finite() => vec![c],
