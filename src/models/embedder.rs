@@ -7,6 +7,7 @@ use crate::models::cpu_bert::CpuBert;
 use crate::models::files;
 use crate::models::manifest::ModelSpec;
 use crate::models::text_prefix::{BertPrefix, Bounded};
+use crate::models::unigram::Unigram;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use std::path::Path;
@@ -14,11 +15,18 @@ use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStr
 
 pub struct Embedder {
     pub spec: &'static ModelSpec,
-    tokenizer: Tokenizer,
+    tokenizer: TextTokenizer,
     /// How long texts are cut before tokenizing (`None`: a tokenizer the rule does not cover).
     prefix: Option<BertPrefix>,
     encoder: Encoder,
     framing: Framing,
+}
+
+/// The `tokenizers` crate with the model's tokenizer.json (BERT), or E5's own Unigram read from
+/// its E5S1 file (src/models/unigram.rs).
+enum TextTokenizer {
+    Hf(Tokenizer),
+    Unigram(Unigram),
 }
 
 /// How a text's token ids become the encoder's input sequences.
@@ -127,8 +135,8 @@ impl Embedder {
             if !(device.is_cpu() && backend == Backend::Auto) {
                 return Err(Error::new(SqlState::InvalidParameterValue, format!("model \"{}\" runs on the CPU only", spec.name)));
             }
-            let special = |t: &str| tokenizer.token_to_id(t).ok_or_else(|| load_error(spec, "tokenizer.json", format!("it has no {t} token")));
-            let framing = Framing::Windows { bos: special("<s>")?, eos: special("</s>")? };
+            let TextTokenizer::Unigram(u) = &tokenizer else { return Err(Error::internal("an E5S1 model without its tokenizer")) };
+            let framing = Framing::Windows { bos: u.bos(), eos: u.eos() };
             (Encoder::Cpu(CpuBert::load_e5(&weights, adapter).map_err(|e| weights_error(&e))?), framing)
         } else {
             let cfg = cfg.ok_or_else(|| load_error(spec, "config.json", "it is missing"))?;
@@ -153,16 +161,17 @@ impl Embedder {
     }
 
     /// The tokenizer, its bounding rule, and (for safetensors models) config.json.
-    fn tokenizer_and_config(spec: &'static ModelSpec, dir: &Path) -> Result<(Tokenizer, Option<BertPrefix>, Option<Config>)> {
+    fn tokenizer_and_config(spec: &'static ModelSpec, dir: &Path) -> Result<(TextTokenizer, Option<BertPrefix>, Option<Config>)> {
+        if spec.format == "e5s1" {
+            // Windows are cut and framed by `windows`, not by the tokenizer.
+            let file = spec.weights.as_deref().unwrap_or_default();
+            let u = Unigram::load(&dir.join(file)).map_err(|e| load_error(spec, file, e))?;
+            return Ok((TextTokenizer::Unigram(u), None, None));
+        }
         let tok_bytes =
             std::fs::read(dir.join("tokenizer.json")).map_err(|e| load_error(spec, "tokenizer.json", e))?;
         let mut tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| load_error(spec, "tokenizer.json", e))?;
         tokenizer.with_padding(None);
-        if spec.format == "e5s1" {
-            // Windows are cut and framed by `windows`, not by the tokenizer.
-            tokenizer.with_truncation(None).map_err(|e| load_error(spec, "tokenizer.json", e))?;
-            return Ok((tokenizer, None, None));
-        }
         let cfg_bytes = std::fs::read(dir.join("config.json")).map_err(|e| load_error(spec, "config.json", e))?;
         let cfg: Config = serde_json::from_slice(&cfg_bytes).map_err(|e| load_error(spec, "config.json", e))?;
         let tok_json: serde_json::Value =
@@ -178,7 +187,7 @@ impl Embedder {
                 direction: TruncationDirection::Right,
             }))
             .map_err(|e| load_error(spec, "tokenizer.json", e))?;
-        Ok((tokenizer, prefix, Some(cfg)))
+        Ok((TextTokenizer::Hf(tokenizer), prefix, Some(cfg)))
     }
 
     /// `text` with the model's instruction prefix: as it is when it starts with one of them,
@@ -192,10 +201,15 @@ impl Embedder {
 
     /// Weights this backend holds privately (dequantized at load), beyond the shared files.
     pub fn private_bytes(&self) -> usize {
-        match &self.encoder {
-            Encoder::Cpu(m) => m.private_bytes(),
-            Encoder::Candle(_) => 0,
-        }
+        let tokenizer = match &self.tokenizer {
+            TextTokenizer::Unigram(u) => u.bytes(),
+            TextTokenizer::Hf(_) => 0,
+        };
+        tokenizer
+            + match &self.encoder {
+                Encoder::Cpu(m) => m.private_bytes(),
+                Encoder::Candle(_) => 0,
+            }
     }
 
     pub fn dims(&self) -> usize {
@@ -228,36 +242,39 @@ impl Embedder {
     /// one sequence for a BERT model; windows for E5 (weighted by their content tokens).
     pub fn windows(&self, texts: &[&str]) -> Result<Vec<Vec<(Vec<u32>, f32)>>> {
         let bounded: Vec<String> = texts.iter().map(|t| self.with_prefix(&self.bound(t, &mut || {}).text).into_owned()).collect();
-        let with_specials = matches!(self.framing, Framing::Tokenizer);
-        let enc = self
-            .tokenizer
-            .encode_batch(bounded, with_specials)
-            .map_err(|e| Error::new(SqlState::DataException, format!("could not tokenize input: {e}")))?;
-        Ok(enc
-            .into_iter()
-            .map(|e| match self.framing {
-                Framing::Tokenizer => vec![(e.get_ids().to_vec(), 1.0)],
-                Framing::Windows { bos, eos } => {
-                    let ids = e.get_ids();
-                    let content = self.spec.max_tokens - 2;
-                    let mut windows: Vec<(Vec<u32>, f32)> = ids
-                        .chunks(content)
-                        .take(self.spec.max_windows)
-                        .map(|c| {
-                            let mut w = Vec::with_capacity(c.len() + 2);
-                            w.push(bos);
-                            w.extend_from_slice(c);
-                            w.push(eos);
-                            (w, c.len() as f32)
-                        })
-                        .collect();
-                    if windows.is_empty() {
-                        windows.push((vec![bos, eos], 1.0));
-                    }
-                    windows
-                }
-            })
-            .collect())
+        match (&self.tokenizer, self.framing) {
+            (TextTokenizer::Hf(tok), Framing::Tokenizer) => {
+                let enc = tok
+                    .encode_batch(bounded, true)
+                    .map_err(|e| Error::new(SqlState::DataException, format!("could not tokenize input: {e}")))?;
+                Ok(enc.into_iter().map(|e| vec![(e.get_ids().to_vec(), 1.0)]).collect())
+            }
+            (TextTokenizer::Unigram(u), Framing::Windows { bos, eos }) => {
+                let content = self.spec.max_tokens - 2;
+                Ok(bounded
+                    .iter()
+                    .map(|t| {
+                        let ids = u.encode(t, &mut || {});
+                        let mut windows: Vec<(Vec<u32>, f32)> = ids
+                            .chunks(content)
+                            .take(self.spec.max_windows)
+                            .map(|c| {
+                                let mut w = Vec::with_capacity(c.len() + 2);
+                                w.push(bos);
+                                w.extend_from_slice(c);
+                                w.push(eos);
+                                (w, c.len() as f32)
+                            })
+                            .collect();
+                        if windows.is_empty() {
+                            windows.push((vec![bos, eos], 1.0));
+                        }
+                        windows
+                    })
+                    .collect())
+            }
+            _ => Err(Error::internal("tokenizer and framing do not match")),
+        }
     }
 
     /// Unit-norm embeddings of `texts`, in order (a convenience over `embed_each`).
@@ -436,7 +453,8 @@ mod tests {
 
     /// Ids of the whole text, without the bounded prefix: what the tokenizer gives today.
     fn unbounded_ids(e: &Embedder, text: &str) -> Vec<u32> {
-        e.tokenizer.encode(text, true).unwrap().get_ids().to_vec()
+        let TextTokenizer::Hf(tok) = &e.tokenizer else { panic!("a BERT model has a tokenizer.json") };
+        tok.encode(text, true).unwrap().get_ids().to_vec()
     }
 
     #[test]

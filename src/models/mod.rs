@@ -13,3 +13,4 @@ pub mod ngrams;
 pub mod sentiment;
 pub mod registry;
 pub mod text_prefix;
+pub mod unigram;
