@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod progress;
 pub mod recommender;
 pub mod rng;
+pub mod sparsevec;
 pub mod table;
 pub mod text_classifier;
 pub mod vector;

@@ -53,13 +53,13 @@ pg_finfo!(
 const HEADER: usize = pg_sys::VARHDRSZ + 4;
 
 /// A detoasted halfvec argument, valid for the current call.
-struct HalfArg {
+pub(crate) struct HalfArg {
     data: *const f16,
     dim: usize,
 }
 
 impl HalfArg {
-    fn as_slice(&self) -> &[f16] {
+    pub(crate) fn as_slice(&self) -> &[f16] {
         // SAFETY: `data` points at `dim` binary16 values of a detoasted datum (checked length).
         unsafe { std::slice::from_raw_parts(self.data, self.dim) }
     }
@@ -67,7 +67,7 @@ impl HalfArg {
 
 /// # Safety
 /// Argument `n` must be a non-null halfvec datum.
-unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
+pub(crate) unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
     let p = detoasted(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n));
     let len = pgrx::varlena::varsize_any(p.cast());
     let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
@@ -78,7 +78,7 @@ unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
 }
 
 /// A new palloc'd halfvec holding `values` (dimensions and elements checked here, once).
-fn halfvec_datum(values: &[f16]) -> Datum {
+pub(crate) fn halfvec_datum(values: &[f16]) -> Datum {
     v::check_dim(values.len()).map_err(hv::rename).or_report();
     hv::check_elements(values).or_report();
     let size = HEADER + values.len() * 2;

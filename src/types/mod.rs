@@ -6,6 +6,7 @@ pub mod aggregates_vector;
 pub mod bits;
 pub mod casts;
 pub mod halfvec;
+pub mod sparsevec;
 pub mod io_vector;
 pub mod memory_vector;
 pub mod operators_vector;
