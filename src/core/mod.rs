@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod churn;
 pub mod distance;
 pub mod halfvec;
+pub mod hnsw;
 pub mod metrics;
 pub mod progress;
 pub mod recommender;
