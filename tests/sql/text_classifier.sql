@@ -83,6 +83,6 @@ SELECT * FROM classify_text('intents', 'x', 0);
 SELECT * FROM classify_text('intents@99', 'x');
 \set VERBOSITY terse
 
-SELECT shopml.drop_model('intents') AS versions_dropped;
+SELECT shopml.drop_model('intents') AS versions_dropped, shopml.drop_model('intents_zh') AS zh_versions_dropped;
 DROP TABLE public.tickets, public.tickets_zh, public.empty_t;
 DROP ROLE tc_reader;
