@@ -3,8 +3,8 @@
 //! ascending order and no zero values. Rules, errors and distances here; the SQL glue is
 //! src/types/sparsevec.rs.
 
-use crate::core::vector::{check_element, format_f32};
-use crate::error::{excerpt, Error, Result, SqlState};
+use crate::core::vector::{check_element_of, format_f32, is_space, parse_element, syntax_error_of};
+use crate::error::{Error, Result, SqlState};
 use std::cmp::Ordering;
 
 pub const MAX_DIM: i32 = 1_000_000_000;
@@ -64,21 +64,12 @@ pub fn check_indices(indices: &[i32], dim: i32) -> Result<()> {
     Ok(())
 }
 
-/// The element rules, with the type's name in the messages.
 fn check_value(x: f32) -> Result<()> {
-    check_element(x).map_err(|e| Error { message: e.message.replace("vector", "sparsevec"), ..e })
+    check_element_of(x, "sparsevec")
 }
 
 fn syntax_error(input: &str, detail: Option<&str>) -> Error {
-    let e = Error::new(SqlState::InvalidTextRepresentation, format!("invalid input syntax for type sparsevec: \"{}\"", excerpt(input)));
-    match detail {
-        Some(d) => e.with_detail(d),
-        None => e,
-    }
-}
-
-fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+    syntax_error_of("sparsevec", input, detail)
 }
 
 /// An integer as strtol reads it (sign, digits), clamped to i32 as pgvector clamps it; None
@@ -141,11 +132,7 @@ pub fn parse_text(input: &str, typmod: i32) -> Result<Sparse> {
                 i += 1;
             }
             let token = &input[start..i];
-            let x: f32 = token.parse().map_err(|_| syntax_error(input, None))?;
-            if x.is_infinite() && !token.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("inf") {
-                return Err(Error::new(SqlState::NumericValueOutOfRange, format!("\"{}\" is out of range for type sparsevec", excerpt(token))));
-            }
-            check_value(x)?;
+            let x = parse_element("sparsevec", input, token)?;
             if x != 0.0 {
                 elements.push(((index - 1) as i32, x));
             }

@@ -36,11 +36,16 @@ pub fn check_same_dims(a: usize, b: usize) -> Result<()> {
 }
 
 pub fn check_element(x: f32) -> Result<()> {
+    check_element_of(x, "vector")
+}
+
+/// The element rules, with `type_name` in the messages (sparsevec shares them).
+pub(crate) fn check_element_of(x: f32, type_name: &str) -> Result<()> {
     if x.is_nan() {
-        return Err(Error::data("NaN not allowed in vector"));
+        return Err(Error::data(format!("NaN not allowed in {type_name}")));
     }
     if x.is_infinite() {
-        return Err(Error::data("infinite value not allowed in vector"));
+        return Err(Error::data(format!("infinite value not allowed in {type_name}")));
     }
     Ok(())
 }
@@ -62,9 +67,14 @@ pub fn typmod_in(mods: &[i32]) -> Result<i32> {
 }
 
 fn syntax_error(input: &str, detail: Option<&str>) -> Error {
+    syntax_error_of("vector", input, detail)
+}
+
+/// pgvector's syntax error for `type_name` (sparsevec shares it).
+pub(crate) fn syntax_error_of(type_name: &str, input: &str, detail: Option<&str>) -> Error {
     let e = Error::new(
         SqlState::InvalidTextRepresentation,
-        format!("invalid input syntax for type vector: \"{}\"", excerpt(input)),
+        format!("invalid input syntax for type {type_name}: \"{}\"", excerpt(input)),
     );
     match detail {
         Some(d) => e.with_detail(d),
@@ -72,7 +82,21 @@ fn syntax_error(input: &str, detail: Option<&str>) -> Error {
     }
 }
 
-fn is_space(c: u8) -> bool {
+/// One element's text (`token`, of `input`), correctly rounded, with pgvector's range and
+/// element errors for `type_name`.
+pub(crate) fn parse_element(type_name: &str, input: &str, token: &str) -> Result<f32> {
+    let x: f32 = token.parse().map_err(|_| syntax_error_of(type_name, input, None))?;
+    if x.is_infinite() && !token.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("inf") {
+        return Err(Error::new(
+            SqlState::NumericValueOutOfRange,
+            format!("\"{}\" is out of range for type {type_name}", excerpt(token)),
+        ));
+    }
+    check_element_of(x, type_name)?;
+    Ok(x)
+}
+
+pub(crate) fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
 }
 
@@ -112,15 +136,7 @@ pub fn parse_text(input: &str, typmod: i32) -> Result<Vec<f32>> {
         if token.is_empty() {
             return Err(syntax_error(input, (i >= s.len()).then_some("Unexpected end of input.")));
         }
-        let x: f32 = token.parse().map_err(|_| syntax_error(input, None))?;
-        if x.is_infinite() && !token.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("inf") {
-            return Err(Error::new(
-                SqlState::NumericValueOutOfRange,
-                format!("\"{}\" is out of range for type vector", excerpt(token)),
-            ));
-        }
-        check_element(x)?;
-        out.push(x);
+        out.push(parse_element("vector", input, token)?);
         skip(&mut i);
         match s.get(i) {
             Some(b',') => i += 1,
