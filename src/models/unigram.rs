@@ -29,7 +29,8 @@ impl Unigram {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         // SAFETY: model files are verified before loading and never replaced in place.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| e.to_string())?;
-        let vocab = E5File::parse(&map)?.vocab;
+        let mut vocab = E5File::parse(&map)?.vocab;
+        vocab.index(&map);
         Ok(Unigram { map, vocab })
     }
 
@@ -76,8 +77,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 impl Vocab {
-    /// Reads the tokenizer section that starts at `c` (just after the E5S1 header) and indexes
-    /// its pieces.
+    /// Reads the tokenizer section that starts at `c` (just after the E5S1 header). The lookup
+    /// table is built by `index`, only by the tokenizer (the encoder's parse does not need it).
     pub(crate) fn read(c: &mut Cursor<'_>) -> Result<Vocab, String> {
         let n = c.count("piece count", 1 << 22)?;
         let bos = c.u32()?;
@@ -111,10 +112,10 @@ impl Vocab {
         }
         let min_score = scores.iter().copied().fold(f32::INFINITY, f32::min);
         let max_piece_bytes = pieces.iter().map(|r| (r.end - r.start) as usize).max().unwrap_or(1);
-        let mut t = Vocab {
+        Ok(Vocab {
             pieces,
             scores,
-            table: vec![0; (n * 2).next_power_of_two().max(2)],
+            table: Vec::new(),
             blob: blob_start..blob_start + blob_len,
             norm,
             norm_out,
@@ -123,13 +124,12 @@ impl Vocab {
             max_piece_bytes,
             bos,
             eos,
-        };
-        t.index(c.buf);
-        Ok(t)
+        })
     }
 
-    /// Fills the lookup table from the file's bytes (`file` is the whole E5S1 file).
+    /// Builds the lookup table from the file's bytes (`file` is the whole E5S1 file).
     fn index(&mut self, file: &[u8]) {
+        self.table = vec![0; (self.pieces.len() * 2).next_power_of_two().max(2)];
         let mask = self.table.len() - 1;
         for (i, r) in self.pieces.iter().enumerate() {
             let p = &file[self.blob.start + r.start as usize..self.blob.start + r.end as usize];
