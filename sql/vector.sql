@@ -163,6 +163,7 @@ CREATE OPERATOR @extschema@.> (LEFTARG = @extschema@.vector, RIGHTARG = @extsche
 CREATE OPERATOR CLASS @extschema@.vector_ops DEFAULT FOR TYPE @extschema@.vector USING btree AS
     OPERATOR 1 @extschema@.<, OPERATOR 2 @extschema@.<=, OPERATOR 3 @extschema@.=, OPERATOR 4 @extschema@.>=, OPERATOR 5 @extschema@.>,
     FUNCTION 1 @extschema@.vector_cmp(@extschema@.vector, @extschema@.vector);
+COMMENT ON OPERATOR CLASS @extschema@.vector_ops USING btree IS 'btree ordering of vectors (element by element, then by dimensions): ORDER BY, DISTINCT, UNIQUE and = on vector columns';
 
 COMMENT ON OPERATOR @extschema@.<-> (@extschema@.vector, @extschema@.vector) IS 'Euclidean (L2) distance';
 COMMENT ON OPERATOR @extschema@.<=> (@extschema@.vector, @extschema@.vector) IS 'cosine distance: 1 - cosine similarity; NaN for a zero vector';

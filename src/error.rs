@@ -38,6 +38,10 @@ pub enum SqlState {
     DataCorrupted,
     /// XX000 internal_error
     InternalError,
+    /// XX002 index_corrupted
+    IndexCorrupted,
+    /// 0A000 feature_not_supported
+    FeatureNotSupported,
 }
 
 #[derive(Debug, Clone, PartialEq)]

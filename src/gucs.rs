@@ -8,6 +8,16 @@ use std::ffi::{CStr, CString};
 use std::path::PathBuf;
 
 #[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum IterativeScan {
+    #[name = c"off"]
+    Off,
+    #[name = c"relaxed_order"]
+    RelaxedOrder,
+    #[name = c"strict_order"]
+    StrictOrder,
+}
+
+#[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum DeviceSetting {
     #[name = c"cpu"]
     Cpu,
@@ -40,7 +50,44 @@ static MODEL_CACHE_SIZE: GucSetting<i32> = GucSetting::<i32>::new(1024 * 1024);
 /// (README, Performance). Anyone may lower it, e.g. to leave cores to other backends.
 static THREADS: GucSetting<i32> = GucSetting::<i32>::new(0);
 
+/// Candidates an HNSW index scan keeps (pgvector's hnsw.ef_search default): more is slower and
+/// finds more of the true nearest rows.
+static HNSW_EF_SEARCH: GucSetting<i32> = GucSetting::<i32>::new(40);
+/// On by default (pgvector's is off): a filtered query should not silently return fewer rows
+/// than it asked for while enough rows match.
+static HNSW_ITERATIVE_SCAN: GucSetting<IterativeScan> = GucSetting::<IterativeScan>::new(IterativeScan::RelaxedOrder);
+/// The most candidates an iterative scan grows to (pgvector's hnsw.max_scan_tuples).
+static HNSW_MAX_SCAN_TUPLES: GucSetting<i32> = GucSetting::<i32>::new(20000);
+
 pub fn init() {
+    GucRegistry::define_int_guc(
+        c"shopml.hnsw_ef_search",
+        c"Candidates an HNSW index scan keeps: higher finds more of the true nearest rows, more slowly.",
+        c"Like pgvector's hnsw.ef_search.",
+        &HNSW_EF_SEARCH,
+        1,
+        1000,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+    GucRegistry::define_enum_guc(
+        c"shopml.hnsw_iterative_scan",
+        c"Whether an HNSW index scan searches on when its candidates run out (off, relaxed_order, strict_order).",
+        c"Filtered queries need it to return all the rows they ask for; strict_order never returns a row nearer than one already returned.",
+        &HNSW_ITERATIVE_SCAN,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"shopml.hnsw_max_scan_tuples",
+        c"Most candidates an iterative HNSW index scan grows to.",
+        c"Bounds the time and memory of a filtered query whose filter matches few rows.",
+        &HNSW_MAX_SCAN_TUPLES,
+        1,
+        i32::MAX,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
     GucRegistry::define_string_guc(
         c"shopml.model_dir",
         c"Directory holding the installed models (one sub-directory per model).",
@@ -159,4 +206,16 @@ pub fn threads() -> usize {
 
 pub fn max_batch_tokens() -> usize {
     MAX_BATCH_TOKENS.get().max(1) as usize
+}
+
+pub fn hnsw_ef_search() -> usize {
+    HNSW_EF_SEARCH.get().max(1) as usize
+}
+
+pub fn hnsw_iterative_scan() -> IterativeScan {
+    HNSW_ITERATIVE_SCAN.get()
+}
+
+pub fn hnsw_max_scan_tuples() -> usize {
+    HNSW_MAX_SCAN_TUPLES.get().max(1) as usize
 }

@@ -14,6 +14,8 @@ mod api;
 mod gucs;
 #[cfg(feature = "pg15")]
 mod pg;
+#[cfg(feature = "pg15")]
+mod index;
 
 #[cfg(feature = "pg15")]
 pgrx::pg_module_magic!(name, version);
@@ -23,4 +25,5 @@ pgrx::pg_module_magic!(name, version);
 pub extern "C-unwind" fn _PG_init() {
     gucs::init();
     types::vector_extern::init();
+    index::hnsw::init();
 }

@@ -29,6 +29,8 @@ impl SqlState {
             SqlState::SystemError => PgSqlErrorCode::ERRCODE_SYSTEM_ERROR,
             SqlState::DataCorrupted => PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
             SqlState::InternalError => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+            SqlState::IndexCorrupted => PgSqlErrorCode::ERRCODE_INDEX_CORRUPTED,
+            SqlState::FeatureNotSupported => PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
         }
     }
 }

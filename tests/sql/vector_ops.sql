@@ -111,10 +111,15 @@ SELECT count(*) AS undocumented_operators FROM pg_operator o JOIN pg_depend d ON
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(o.oid, 'pg_operator') IS NULL;
 SELECT count(*) AS undocumented_casts FROM pg_cast c JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_cast'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(c.oid, 'pg_cast') IS NULL;
+SELECT count(*) AS undocumented_operator_classes FROM pg_opclass c JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_opclass'::regclass
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(c.oid, 'pg_opclass') IS NULL;
+SELECT count(*) AS undocumented_access_methods FROM pg_am a JOIN pg_depend d ON d.objid = a.oid AND d.classid = 'pg_am'::regclass
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml' WHERE obj_description(a.oid, 'pg_am') IS NULL;
 -- all IMMUTABLE STRICT PARALLEL SAFE except the aggregates (avg, sum: not strict by nature)
 -- model_status (volatile: it reads the model directory), drop_model (volatile: it writes the
 -- catalog) and table_profile (stable, not strict: it reads a table; NULL is an error), and the churn
 -- and recommender functions (trained models change when retrained: stable; training writes: volatile)
+-- and the index access method's handler (called only by Postgres, declared like pgvector's)
 SELECT p.proname FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'shopml'
 WHERE p.provolatile <> 'i' OR NOT p.proisstrict OR p.proparallel <> 's' ORDER BY 1;

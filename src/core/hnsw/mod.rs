@@ -15,12 +15,14 @@ pub mod graph;
 #[cfg(test)]
 mod tests;
 
-pub use graph::MemoryGraph;
+pub use graph::{MemoryGraph, Metric};
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BinaryHeap;
 
-pub type NodeId = u32;
+/// A node: its index in a `MemoryGraph`, or (block << 16 | offset) of its tuple in the index.
+pub type NodeId = u64;
 
 /// A distance and the node it belongs to, ordered by distance (then id, so ties are stable).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,6 +55,10 @@ pub trait Graph {
     fn neighbors(&self, node: NodeId, level: usize, out: &mut Vec<NodeId>);
     /// The entry point and its level; None for an empty graph.
     fn entry(&self) -> Option<(NodeId, usize)>;
+    /// Whether `node` is being removed: it may route searches but is never linked to.
+    fn is_deleted(&self, _node: NodeId) -> bool {
+        false
+    }
 }
 
 /// What `insert` changes.
@@ -97,7 +103,7 @@ impl Params {
 /// algorithm 2 of the paper.
 pub fn search_layer<G: Graph + ?Sized>(g: &G, query: &[f32], entry: &[Scored], ef: usize, level: usize) -> Vec<Scored> {
     let ef = ef.max(1);
-    let mut visited: HashSet<NodeId> = entry.iter().map(|s| s.node).collect();
+    let mut visited: FxHashSet<NodeId> = entry.iter().map(|s| s.node).collect();
     // candidates: a min-heap by distance; found: a max-heap of the best `ef`.
     let mut candidates: BinaryHeap<std::cmp::Reverse<Scored>> = entry.iter().copied().map(std::cmp::Reverse).collect();
     let mut found: BinaryHeap<Scored> = entry.iter().copied().collect();
@@ -121,6 +127,10 @@ pub fn search_layer<G: Graph + ?Sized>(g: &G, query: &[f32], entry: &[Scored], e
             if found.len() < ef || found.peek().is_some_and(|w| d < w.distance) {
                 let s = Scored { distance: d, node: n };
                 candidates.push(std::cmp::Reverse(s));
+                // A deleted node routes the search but takes no place among the results.
+                if g.is_deleted(n) {
+                    continue;
+                }
                 found.push(s);
                 if found.len() > ef {
                     found.pop();
@@ -145,7 +155,7 @@ pub fn search<G: Graph + ?Sized>(g: &G, query: &[f32], k: usize, ef: usize) -> V
 
 /// The paper's heuristic (algorithm 4): a candidate is kept when it is nearer to the base than
 /// to every neighbour kept so far; pruned ones fill the remaining places.
-fn select_neighbors<G: Graph + ?Sized>(g: &G, candidates: &[Scored], m: usize) -> Vec<NodeId> {
+pub fn select_neighbors<G: Graph + ?Sized>(g: &G, candidates: &[Scored], m: usize) -> Vec<NodeId> {
     let mut kept: Vec<Scored> = Vec::with_capacity(m);
     let mut pruned = Vec::new();
     for &c in candidates {
@@ -171,10 +181,20 @@ fn select_neighbors<G: Graph + ?Sized>(g: &G, candidates: &[Scored], m: usize) -
 pub fn insert<G: GraphMut + ?Sized>(g: &mut G, vector: &[f32], level: usize, p: &Params) -> NodeId {
     let entry = g.entry();
     let node = g.add_node(vector, level);
-    let Some((entry, top)) = entry else {
+    if entry.is_none() {
         g.set_entry(node, level);
-        return node;
-    };
+    } else {
+        link(g, node, vector, level, p);
+    }
+    node
+}
+
+/// Links `node` (in the graph at `level`, with `vector`) to its nearest nodes on each of its
+/// levels, and them back to it, shrinking their lists with the same heuristic when they
+/// overflow (m per layer, 2m on layer 0). Deleted nodes still route the search but are never
+/// chosen, and drop out of the lists this touches: VACUUM relinks nodes with this.
+pub fn link<G: GraphMut + ?Sized>(g: &mut G, node: NodeId, vector: &[f32], level: usize, p: &Params) {
+    let Some((entry, top)) = g.entry() else { return };
     let mut best = vec![Scored { distance: g.distance(vector, entry), node: entry }];
     for l in (level + 1..=top).rev() {
         best = search_layer(&*g, vector, &best, 1, l);
@@ -182,12 +202,26 @@ pub fn insert<G: GraphMut + ?Sized>(g: &mut G, vector: &[f32], level: usize, p: 
     let mut list = Vec::new();
     for l in (0..=level.min(top)).rev() {
         let found = search_layer(&*g, vector, &best, p.ef_construction, l);
-        let chosen = select_neighbors(&*g, &found, p.m);
+        let mut candidates: Vec<Scored> = found.iter().filter(|s| s.node != node && !g.is_deleted(s.node)).copied().collect();
+        // A relinked node keeps its live neighbours in the running (links found by others).
+        list.clear();
+        g.neighbors(node, l, &mut list);
+        for &x in &list {
+            if x != node && !g.is_deleted(x) && !candidates.iter().any(|c| c.node == x) {
+                candidates.push(Scored { distance: g.distance(vector, x), node: x });
+            }
+        }
+        candidates.sort();
+        // A new node takes m; a relinked one may keep up to the level's maximum, like the
+        // links it had gathered.
+        let want = if list.is_empty() { p.m } else { p.max_neighbors(l) };
+        let chosen = select_neighbors(&*g, &candidates, want);
         g.set_neighbors(node, l, &chosen);
         let max = p.max_neighbors(l);
         for &n in &chosen {
             list.clear();
             g.neighbors(n, l, &mut list);
+            list.retain(|&x| x != node && !g.is_deleted(x));
             list.push(node);
             if list.len() > max {
                 let mut scored: Vec<Scored> = list.iter().map(|&x| Scored { distance: g.distance_between(n, x), node: x }).collect();
@@ -203,5 +237,4 @@ pub fn insert<G: GraphMut + ?Sized>(g: &mut G, vector: &[f32], level: usize, p: 
     if level > top {
         g.set_entry(node, level);
     }
-    node
 }

@@ -39,7 +39,7 @@ fn clustered(n: usize, dims: usize, seed: u64) -> Vec<Vec<f32>> {
 
 fn build(data: &[Vec<f32>], metric: Metric, p: &Params, seed: u64) -> MemoryGraph {
     let mut rng = TestRng::new(seed);
-    let mut g = MemoryGraph::new(data[0].len(), metric);
+    let mut g = MemoryGraph::new(data[0].len(), metric, p.m);
     for v in data {
         let level = p.level_for(rng.uniform());
         insert(&mut g, v, level, p);
@@ -108,7 +108,7 @@ fn searches_visit_a_small_part_of_the_graph() {
 #[test]
 fn search_returns_sorted_distinct_results_and_handles_small_graphs() {
     let p = Params { m: 4, ef_construction: 16 };
-    let mut g = MemoryGraph::new(2, Metric::L2);
+    let mut g = MemoryGraph::new(2, Metric::L2, p.m);
     assert!(search(&g, &[0.0, 0.0], 5, 10).is_empty());
     insert(&mut g, &[1.0, 0.0], 0, &p);
     assert_eq!(search(&g, &[0.0, 0.0], 5, 10).iter().map(|s| s.node).collect::<Vec<_>>(), vec![0]);
@@ -143,4 +143,51 @@ fn neighbour_lists_stay_bounded_and_without_self_links() {
     // Levels follow the geometric law: about 1/m of the nodes reach level 1.
     let upper = (0..g.len() as NodeId).filter(|&n| g.levels(n).len() > 1).count() as f64 / g.len() as f64;
     assert!((0.06..0.2).contains(&upper), "{upper}");
+}
+
+/// VACUUM's repair on a graph: `kept_per_10` of every 10 nodes live, a live entry chosen,
+/// every live node that linked to a deleted one relinked. Every live node stays reachable and
+/// searches keep their recall over the live nodes (returns it, with a fresh build's).
+fn relink_after_deleting(kept_per_10: u64) -> (f64, f64) {
+    let data = clustered(3000, 16, 21);
+    let p = Params { m: 8, ef_construction: 32 };
+    let mut g = build(&data, Metric::L2, &p, 4);
+    let live: Vec<NodeId> = (0..g.len() as NodeId).filter(|n| n % 10 < kept_per_10).collect();
+    g.deleted = (0..g.len() as NodeId).filter(|n| n % 10 >= kept_per_10).collect();
+    let highest = *live.iter().max_by_key(|&&n| (g.level(n), std::cmp::Reverse(n))).unwrap();
+    g.set_entry(highest, g.level(highest));
+    for &n in &live {
+        let level = g.level(n);
+        if (0..=level).any(|l| g.list(n, l).iter().any(|x| g.deleted.contains(x))) {
+            let v = g.vector(n).to_vec();
+            link(&mut g, n, &v, level, &p);
+        }
+    }
+    // No live node links to a deleted one any more, so searches never meet them.
+    for &n in &live {
+        for l in 0..=g.level(n) {
+            assert!(g.list(n, l).iter().all(|x| !g.deleted.contains(x)), "node {n} level {l}");
+        }
+    }
+    let lost = live.iter().filter(|&&n| search(&g, &g.vector(n).to_vec(), 1, 64)[0].node != n).count();
+    assert!(lost * 100 <= live.len(), "{lost} of {} live nodes unreachable", live.len());
+    let queries = clustered(50, 16, 22);
+    let mut hits = 0;
+    for q in &queries {
+        let mut exact: Vec<Scored> = live.iter().map(|&n| Scored { distance: Metric::L2.distance(q, g.vector(n)), node: n }).collect();
+        exact.sort();
+        let truth: std::collections::HashSet<NodeId> = exact[..10].iter().map(|s| s.node).collect();
+        hits += search(&g, q, 10, 40).iter().filter(|s| truth.contains(&s.node)).count();
+    }
+    let fresh_data: Vec<Vec<f32>> = live.iter().map(|&n| g.vector(n).to_vec()).collect();
+    let fresh = build(&fresh_data, Metric::L2, &p, 4);
+    (hits as f64 / 500.0, recall(&fresh, &fresh_data, &queries, Metric::L2, 10, 40))
+}
+
+#[test]
+fn relinking_after_deletions_keeps_recall() {
+    let (repaired, fresh) = relink_after_deleting(8);
+    assert!(repaired >= 0.97 && repaired >= fresh - 0.02, "20% deleted: recall@10 {repaired}, fresh build {fresh}");
+    let (repaired, fresh) = relink_after_deleting(1);
+    assert!(repaired >= 0.9, "90% deleted: recall@10 {repaired}, fresh build {fresh}");
 }

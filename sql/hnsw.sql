@@ -1,0 +1,69 @@
+-- The HNSW index (src/index/hnsw): access method shopml_hnsw, and hnsw when no other extension
+-- (pgvector) owns that name, so that pgvector's DDL works unchanged:
+--   CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops);
+-- Access method names are global: README, "HNSW index", says how to hand the name hnsw over to
+-- pgvector installed later (shopml_hnsw indexes keep working).
+
+CREATE FUNCTION @extschema@.shopml_hnsw_handler(internal) RETURNS index_am_handler
+    AS 'MODULE_PATHNAME', 'shopml_hnsw_handler' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.shopml_hnsw_handler(internal) IS 'index access method handler of shopml_hnsw (and hnsw)';
+CREATE ACCESS METHOD shopml_hnsw TYPE INDEX HANDLER @extschema@.shopml_hnsw_handler;
+COMMENT ON ACCESS METHOD shopml_hnsw IS 'HNSW approximate nearest-neighbour index for ORDER BY vector <op> query LIMIT k; options m (16), ef_construction (64); setting shopml.hnsw_ef_search';
+
+CREATE FUNCTION @extschema@.hnsw_l2_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_l2_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_l2_support(internal) IS 'support function of vector_l2_ops for HNSW indexes: the index orders by L2 distance';
+CREATE FUNCTION @extschema@.hnsw_ip_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_ip_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_ip_support(internal) IS 'support function of vector_ip_ops for HNSW indexes: the index orders by negative inner product';
+CREATE FUNCTION @extschema@.hnsw_cosine_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_cosine_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_cosine_support(internal) IS 'support function of vector_cosine_ops for HNSW indexes: the index orders by cosine distance (zero vectors are not indexed)';
+CREATE FUNCTION @extschema@.hnsw_l1_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_l1_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_l1_support(internal) IS 'support function of vector_l1_ops for HNSW indexes: the index orders by L1 distance';
+
+CREATE OPERATOR CLASS @extschema@.vector_l2_ops FOR TYPE @extschema@.vector USING shopml_hnsw AS
+    OPERATOR 1 @extschema@.<-> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+    FUNCTION 1 @extschema@.hnsw_l2_support(internal);
+COMMENT ON OPERATOR CLASS @extschema@.vector_l2_ops USING shopml_hnsw IS 'HNSW index for ORDER BY vector <-> query';
+CREATE OPERATOR CLASS @extschema@.vector_ip_ops FOR TYPE @extschema@.vector USING shopml_hnsw AS
+    OPERATOR 1 @extschema@.<#> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+    FUNCTION 1 @extschema@.hnsw_ip_support(internal);
+COMMENT ON OPERATOR CLASS @extschema@.vector_ip_ops USING shopml_hnsw IS 'HNSW index for ORDER BY vector <#> query';
+CREATE OPERATOR CLASS @extschema@.vector_cosine_ops FOR TYPE @extschema@.vector USING shopml_hnsw AS
+    OPERATOR 1 @extschema@.<=> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+    FUNCTION 1 @extschema@.hnsw_cosine_support(internal);
+COMMENT ON OPERATOR CLASS @extschema@.vector_cosine_ops USING shopml_hnsw IS 'HNSW index for ORDER BY vector <=> query';
+CREATE OPERATOR CLASS @extschema@.vector_l1_ops FOR TYPE @extschema@.vector USING shopml_hnsw AS
+    OPERATOR 1 @extschema@.<+> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+    FUNCTION 1 @extschema@.hnsw_l1_support(internal);
+COMMENT ON OPERATOR CLASS @extschema@.vector_l1_ops USING shopml_hnsw IS 'HNSW index for ORDER BY vector <+> query';
+
+-- The pgvector name, when it is free. The same handler and operator classes under it.
+DO LANGUAGE plpgsql $hnsw$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_am WHERE amname OPERATOR(pg_catalog.=) 'hnsw') THEN
+        CREATE ACCESS METHOD hnsw TYPE INDEX HANDLER @extschema@.shopml_hnsw_handler;
+        COMMENT ON ACCESS METHOD hnsw IS 'shopml''s HNSW index under pgvector''s name (created because no other extension owned it); same as shopml_hnsw';
+        CREATE OPERATOR CLASS @extschema@.vector_l2_ops FOR TYPE @extschema@.vector USING hnsw AS
+            OPERATOR 1 @extschema@.<-> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+            FUNCTION 1 @extschema@.hnsw_l2_support(internal);
+        COMMENT ON OPERATOR CLASS @extschema@.vector_l2_ops USING hnsw IS 'HNSW index for ORDER BY vector <-> query';
+        CREATE OPERATOR CLASS @extschema@.vector_ip_ops FOR TYPE @extschema@.vector USING hnsw AS
+            OPERATOR 1 @extschema@.<#> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+            FUNCTION 1 @extschema@.hnsw_ip_support(internal);
+        COMMENT ON OPERATOR CLASS @extschema@.vector_ip_ops USING hnsw IS 'HNSW index for ORDER BY vector <#> query';
+        CREATE OPERATOR CLASS @extschema@.vector_cosine_ops FOR TYPE @extschema@.vector USING hnsw AS
+            OPERATOR 1 @extschema@.<=> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+            FUNCTION 1 @extschema@.hnsw_cosine_support(internal);
+        COMMENT ON OPERATOR CLASS @extschema@.vector_cosine_ops USING hnsw IS 'HNSW index for ORDER BY vector <=> query';
+        CREATE OPERATOR CLASS @extschema@.vector_l1_ops FOR TYPE @extschema@.vector USING hnsw AS
+            OPERATOR 1 @extschema@.<+> (@extschema@.vector, @extschema@.vector) FOR ORDER BY pg_catalog.float_ops,
+            FUNCTION 1 @extschema@.hnsw_l1_support(internal);
+        COMMENT ON OPERATOR CLASS @extschema@.vector_l1_ops USING hnsw IS 'HNSW index for ORDER BY vector <+> query';
+    ELSE
+        RAISE NOTICE 'access method "hnsw" exists already (pgvector?): shopml''s HNSW index is available as shopml_hnsw';
+    END IF;
+END
+$hnsw$;

@@ -1,0 +1,54 @@
+//! INSERT and non-HOT UPDATE: one element per row, linked by the same algorithm as the build.
+//! Inserts into one index take turns (a page lock on the metapage, as VACUUM's repair does);
+//! scans never wait for it.
+
+use super::pages::{self, PageGraph};
+use super::{check_dims, index_settings};
+use crate::core::hnsw::{insert, Params};
+use crate::types::memory_vector::vector_from_datum;
+use pgrx::{pg_guard, pg_sys};
+
+/// Inserts one prepared vector into the pages; updates the metapage when the entry point or the
+/// page for new elements changed. The caller holds the insert lock.
+pub fn insert_on_pages(g: &mut PageGraph, heap_tid: (u32, u16), vector: &[f32], level: usize, params: &Params) {
+    let before = (g.meta.entry, g.meta.entry_level, g.meta.insert_block);
+    g.pending_tid = heap_tid;
+    insert(g, vector, level, params);
+    if before != (g.meta.entry, g.meta.entry_level, g.meta.insert_block) {
+        // SAFETY: the graph's index is open and we hold its insert lock.
+        unsafe { pages::update_meta(g.index, &g.meta) };
+    }
+}
+
+#[pg_guard]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C-unwind" fn aminsert(
+    index: pg_sys::Relation,
+    values: *mut pg_sys::Datum,
+    isnull: *mut bool,
+    heap_tid: pg_sys::ItemPointer,
+    _heap: pg_sys::Relation,
+    _check_unique: pg_sys::IndexUniqueCheck::Type,
+    _unchanged: bool,
+    _info: *mut pg_sys::IndexInfo,
+) -> bool {
+    if *isnull {
+        return false;
+    }
+    let settings = index_settings(index);
+    let v = vector_from_datum(*values);
+    check_dims(&settings, v.dim());
+    let mut vector = v.as_slice().to_vec();
+    if !settings.metric.prepare(&mut vector) {
+        return false;
+    }
+    let params = Params { m: settings.m, ef_construction: settings.ef_construction };
+    // (0, 1], from the backend's random state (seeded per backend).
+    let u = 1.0 - pg_sys::pg_prng_double(std::ptr::addr_of_mut!(pg_sys::pg_global_prng_state));
+    let level = params.level_for(u).min(settings.max_level);
+    pg_sys::LockPage(index, pages::META_BLOCK, pg_sys::ExclusiveLock as i32);
+    let mut g = PageGraph::open(index);
+    insert_on_pages(&mut g, pages::tid_parts(&*heap_tid), &vector, level, &params);
+    pg_sys::UnlockPage(index, pages::META_BLOCK, pg_sys::ExclusiveLock as i32);
+    false
+}

@@ -1,0 +1,153 @@
+//! Index scans for `ORDER BY column <operator> query LIMIT k`: a search with
+//! shopml.hnsw_ef_search candidates, returned nearest first. When they run out (a WHERE clause
+//! dropped rows, or LIMIT is larger than ef_search) and shopml.hnsw_iterative_scan allows, the
+//! search goes on with twice the candidates, up to shopml.hnsw_max_scan_tuples, skipping what
+//! was returned: `relaxed_order` returns the newly found rows even when one is nearer than the
+//! last row returned, `strict_order` leaves such rows out.
+
+use super::pages::{self, PageGraph, DELETED};
+use super::{check_dims, index_settings};
+use crate::core::hnsw::{search, NodeId, Scored};
+use crate::error::{Error, SqlState};
+use crate::gucs::{self, IterativeScan};
+use crate::types::memory_vector::vector_from_datum;
+use pgrx::{pg_guard, pg_sys};
+use rustc_hash::FxHashSet;
+
+struct ScanState {
+    graph: Option<PageGraph>,
+    query: Option<Vec<f32>>,
+    results: Vec<Scored>,
+    next: usize,
+    returned: FxHashSet<NodeId>,
+    ef: usize,
+    last_distance: f32,
+    started: bool,
+}
+
+/// Where the scan state lives: freed by amendscan, or by the memory context's reset when an
+/// error ends the query first.
+struct Slot(*mut ScanState);
+
+unsafe extern "C-unwind" fn free_slot(arg: *mut std::ffi::c_void) {
+    let slot = arg as *mut Slot;
+    if !(*slot).0.is_null() {
+        drop(Box::from_raw((*slot).0));
+        (*slot).0 = std::ptr::null_mut();
+    }
+}
+
+#[pg_guard]
+pub unsafe extern "C-unwind" fn ambeginscan(index: pg_sys::Relation, nkeys: i32, norderbys: i32) -> pg_sys::IndexScanDesc {
+    let scan = pg_sys::RelationGetIndexScan(index, nkeys, norderbys);
+    let state = Box::new(ScanState {
+        graph: None,
+        query: None,
+        results: Vec::new(),
+        next: 0,
+        returned: FxHashSet::default(),
+        ef: 0,
+        last_distance: f32::NEG_INFINITY,
+        started: false,
+    });
+    let slot = pg_sys::palloc0(std::mem::size_of::<Slot>()) as *mut Slot;
+    (*slot).0 = Box::into_raw(state);
+    let callback = pg_sys::palloc0(std::mem::size_of::<pg_sys::MemoryContextCallback>()) as *mut pg_sys::MemoryContextCallback;
+    (*callback).func = Some(free_slot);
+    (*callback).arg = slot as *mut std::ffi::c_void;
+    pg_sys::MemoryContextRegisterResetCallback(pg_sys::CurrentMemoryContext, callback);
+    (*scan).opaque = slot as *mut std::ffi::c_void;
+    scan
+}
+
+unsafe fn state<'a>(scan: pg_sys::IndexScanDesc) -> &'a mut ScanState {
+    let slot = (*scan).opaque as *mut Slot;
+    &mut *(*slot).0
+}
+
+#[pg_guard]
+pub unsafe extern "C-unwind" fn amrescan(scan: pg_sys::IndexScanDesc, keys: pg_sys::ScanKey, nkeys: i32, orderbys: pg_sys::ScanKey, norderbys: i32) {
+    if !keys.is_null() && nkeys > 0 {
+        std::ptr::copy(keys, (*scan).keyData, nkeys as usize);
+    }
+    if !orderbys.is_null() && norderbys > 0 {
+        std::ptr::copy(orderbys, (*scan).orderByData, norderbys as usize);
+    }
+    let s = state(scan);
+    s.graph = None;
+    s.query = None;
+    s.results.clear();
+    s.next = 0;
+    s.returned.clear();
+    s.last_distance = f32::NEG_INFINITY;
+    s.started = false;
+}
+
+/// Reads the query, opens the graph, runs the first search.
+unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
+    s.started = true;
+    if (*scan).numberOfOrderBys < 1 {
+        Error::new(SqlState::FeatureNotSupported, "shopml_hnsw indexes answer only ORDER BY column <operator> value")
+            .with_hint("use ORDER BY embedding <=> query LIMIT k; other scans of the table do not use the index")
+            .report();
+    }
+    let key = &*(*scan).orderByData;
+    if key.sk_flags & pg_sys::SK_ISNULL as i32 != 0 {
+        return;
+    }
+    let index = (*scan).indexRelation;
+    let settings = index_settings(index);
+    let v = vector_from_datum(key.sk_argument);
+    check_dims(&settings, v.dim());
+    let mut query = v.as_slice().to_vec();
+    // A zero query has no cosine distance: searching with it returns rows in no useful order,
+    // like the exact scan's NaN distances.
+    settings.metric.prepare(&mut query);
+    s.ef = gucs::hnsw_ef_search();
+    let graph = PageGraph::open(index);
+    s.results = search(&graph, &query, s.ef, s.ef);
+    s.graph = Some(graph);
+    s.query = Some(query);
+}
+
+#[pg_guard]
+pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _direction: pg_sys::ScanDirection::Type) -> bool {
+    let s = state(scan);
+    if !s.started {
+        start(scan, s);
+    }
+    let (Some(graph), Some(query)) = (&s.graph, &s.query) else { return false };
+    let mode = gucs::hnsw_iterative_scan();
+    loop {
+        while s.next < s.results.len() {
+            let r = s.results[s.next];
+            s.next += 1;
+            if !s.returned.insert(r.node) || (mode == IterativeScan::StrictOrder && r.distance < s.last_distance) {
+                continue;
+            }
+            let (tid, flags) = graph.with_element(r.node, |e| (e.heap_tid(), e.flags()));
+            if flags & DELETED != 0 {
+                continue;
+            }
+            s.last_distance = r.distance;
+            (*scan).xs_heaptid = pages::make_tid(tid.0, tid.1);
+            (*scan).xs_recheck = false;
+            (*scan).xs_recheckorderby = false;
+            return true;
+        }
+        // Out of candidates: search on with more, if allowed and the graph may hold more.
+        let limit = gucs::hnsw_max_scan_tuples();
+        if mode == IterativeScan::Off || s.results.len() < s.ef || s.ef >= limit {
+            return false;
+        }
+        pgrx::check_for_interrupts!();
+        s.ef = (s.ef * 2).min(limit);
+        s.results = search(graph, query, s.ef, s.ef);
+        s.next = 0;
+    }
+}
+
+#[pg_guard]
+pub unsafe extern "C-unwind" fn amendscan(scan: pg_sys::IndexScanDesc) {
+    free_slot((*scan).opaque);
+}
