@@ -129,6 +129,51 @@ impl MemoryGraph {
         }
     }
 
+    /// Every node once, in an order that keeps neighbours together when `per_page` nodes share
+    /// a page: nodes are taken breadth-first over layer 0 from the entry point, and each one
+    /// taken brings its nearest unplaced neighbours onto its page. A search then reads fewer
+    /// distinct pages.
+    pub fn locality_order(&self, per_page: usize) -> Vec<NodeId> {
+        let per_page = per_page.max(1);
+        let mut order: Vec<NodeId> = Vec::with_capacity(self.len());
+        let mut placed = vec![false; self.len()];
+        let mut queued = vec![false; self.len()];
+        let mut queue = std::collections::VecDeque::new();
+        let starts = self.entry.map(|(e, _)| e).into_iter().chain(0..self.len() as NodeId);
+        for start in starts {
+            if queued[start as usize] {
+                continue;
+            }
+            queued[start as usize] = true;
+            queue.push_back(start);
+            while let Some(n) = queue.pop_front() {
+                if !placed[n as usize] {
+                    // A new page: n and its nearest unplaced neighbours (lists are nearest first).
+                    placed[n as usize] = true;
+                    order.push(n);
+                    let mut room = per_page - 1;
+                    for &x in self.list(n, 0) {
+                        if room == 0 {
+                            break;
+                        }
+                        if !placed[x as usize] {
+                            placed[x as usize] = true;
+                            order.push(x);
+                            room -= 1;
+                        }
+                    }
+                }
+                for &x in self.list(n, 0) {
+                    if !queued[x as usize] {
+                        queued[x as usize] = true;
+                        queue.push_back(x);
+                    }
+                }
+            }
+        }
+        order
+    }
+
     /// Neighbour lists of `node`, by level (for the tests' invariants).
     pub fn levels(&self, node: NodeId) -> Vec<Vec<NodeId>> {
         (0..=self.level(node)).map(|l| self.list(node, l).to_vec()).collect()
@@ -155,6 +200,12 @@ impl Graph for MemoryGraph {
 
     fn is_deleted(&self, node: NodeId) -> bool {
         self.deleted.contains(&node)
+    }
+
+    fn prefetch(&self, nodes: &[NodeId]) {
+        for &n in nodes {
+            distance::prefetch(self.vector(n));
+        }
     }
 }
 

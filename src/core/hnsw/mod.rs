@@ -55,6 +55,8 @@ pub trait Graph {
     fn neighbors(&self, node: NodeId, level: usize, out: &mut Vec<NodeId>);
     /// The entry point and its level; None for an empty graph.
     fn entry(&self) -> Option<(NodeId, usize)>;
+    /// A hint that the vectors of `nodes` are read next (memory prefetches).
+    fn prefetch(&self, _nodes: &[NodeId]) {}
     /// Whether `node` is being removed: it may route searches but is never linked to.
     fn is_deleted(&self, _node: NodeId) -> bool {
         false
@@ -103,7 +105,8 @@ impl Params {
 /// algorithm 2 of the paper.
 pub fn search_layer<G: Graph + ?Sized>(g: &G, query: &[f32], entry: &[Scored], ef: usize, level: usize) -> Vec<Scored> {
     let ef = ef.max(1);
-    let mut visited: FxHashSet<NodeId> = entry.iter().map(|s| s.node).collect();
+    let mut visited: FxHashSet<NodeId> = FxHashSet::with_capacity_and_hasher(ef * 16, Default::default());
+    visited.extend(entry.iter().map(|s| s.node));
     // candidates: a min-heap by distance; found: a max-heap of the best `ef`.
     let mut candidates: BinaryHeap<std::cmp::Reverse<Scored>> = entry.iter().copied().map(std::cmp::Reverse).collect();
     let mut found: BinaryHeap<Scored> = entry.iter().copied().collect();
@@ -119,10 +122,9 @@ pub fn search_layer<G: Graph + ?Sized>(g: &G, query: &[f32], entry: &[Scored], e
         }
         neighbors.clear();
         g.neighbors(c.node, level, &mut neighbors);
+        neighbors.retain(|&n| visited.insert(n));
+        g.prefetch(&neighbors);
         for &n in &neighbors {
-            if !visited.insert(n) {
-                continue;
-            }
             let d = g.distance(query, n);
             if found.len() < ef || found.peek().is_some_and(|w| d < w.distance) {
                 let s = Scored { distance: d, node: n };

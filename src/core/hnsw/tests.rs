@@ -191,3 +191,25 @@ fn relinking_after_deletions_keeps_recall() {
     let (repaired, fresh) = relink_after_deleting(1);
     assert!(repaired >= 0.9, "90% deleted: recall@10 {repaired}, fresh build {fresh}");
 }
+
+#[test]
+fn locality_order_is_a_permutation_that_keeps_neighbours_on_a_page() {
+    let data = clustered(2000, 8, 5);
+    let g = build(&data, Metric::L2, &Params::default(), 3);
+    let order = g.locality_order(8);
+    assert_eq!(order[0], g.entry().unwrap().0);
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(sorted, (0..g.len() as NodeId).collect::<Vec<_>>());
+    // Pages of 8 in this order hold far more neighbour pairs than in id order (random here).
+    let shared = |page_of: &dyn Fn(NodeId) -> usize| {
+        let pairs: Vec<(NodeId, NodeId)> = (0..g.len() as NodeId).flat_map(|n| g.list(n, 0).iter().map(move |&x| (n, x))).collect();
+        pairs.iter().filter(|(a, b)| page_of(*a) == page_of(*b)).count() as f64 / pairs.len() as f64
+    };
+    let mut at = vec![0usize; g.len()];
+    for (i, &n) in order.iter().enumerate() {
+        at[n as usize] = i / 8;
+    }
+    let (ordered, by_id) = (shared(&|n| at[n as usize]), shared(&|n| n as usize / 8));
+    assert!(ordered > 0.05 && ordered > 10.0 * by_id, "neighbour pairs on one page: {ordered} vs {by_id} in id order");
+}

@@ -156,33 +156,36 @@ unsafe fn log_pages(index: pg_sys::Relation) {
     }
 }
 
-/// Where each node's tuple goes, packing pages in node order from block 1 as PageAddItem would.
-fn plan_positions(graph: &MemoryGraph, layout: &Layout) -> Vec<NodeId> {
+/// Where each node's tuple goes (indexed by node), packing pages from block 1 in `order` as
+/// PageAddItem would.
+fn plan_positions(graph: &MemoryGraph, layout: &Layout, order: &[NodeId]) -> Vec<NodeId> {
     const LOWER: usize = 24;
     const UPPER: usize = pg_sys::BLCKSZ as usize - 8;
     let (mut block, mut offset, mut lower, mut upper) = (1u32, 0u16, LOWER, UPPER);
-    (0..graph.len() as NodeId)
-        .map(|node| {
-            let need = layout.tuple_size(graph.level(node)).div_ceil(8) * 8;
-            if lower + 4 + need > upper {
-                (block, offset, lower, upper) = (block + 1, 0, LOWER, UPPER);
-            }
-            offset += 1;
-            lower += 4;
-            upper -= need;
-            pages::node_id(block, offset)
-        })
-        .collect()
+    let mut positions = vec![0; graph.len()];
+    for &node in order {
+        let need = layout.tuple_size(graph.level(node)).div_ceil(8) * 8;
+        if lower + 4 + need > upper {
+            (block, offset, lower, upper) = (block + 1, 0, LOWER, UPPER);
+        }
+        offset += 1;
+        lower += 4;
+        upper -= need;
+        positions[node as usize] = pages::node_id(block, offset);
+    }
+    positions
 }
 
 /// Writes `graph` (node i is the row `tids[i]`) to blocks 1.. and its entry to the metapage.
 unsafe fn write_graph(index: pg_sys::Relation, graph: &MemoryGraph, tids: &[(u32, u16)], settings: &IndexSettings) {
     let layout = settings.layout;
-    let positions = plan_positions(graph, &layout);
+    let per_page = (pg_sys::BLCKSZ as usize - 32) / (layout.tuple_size(0).div_ceil(8) * 8 + 4);
+    let order = graph.locality_order(per_page);
+    let positions = plan_positions(graph, &layout, &order);
     let mut current: Option<Locked> = None;
     let mut translated = Vec::new();
-    for node in 0..graph.len() as NodeId {
-        if node % 1024 == 0 {
+    for (i, &node) in order.iter().enumerate() {
+        if i % 1024 == 0 {
             pgrx::check_for_interrupts!();
         }
         let at = positions[node as usize];
@@ -222,7 +225,7 @@ unsafe fn write_graph(index: pg_sys::Relation, graph: &MemoryGraph, tids: &[(u32
         meta.entry = positions[entry as usize];
         meta.entry_level = level as u32;
     }
-    meta.insert_block = positions.last().map_or(pg_sys::InvalidBlockNumber, |&p| pages::node_block(p));
+    meta.insert_block = order.last().map_or(pg_sys::InvalidBlockNumber, |&n| pages::node_block(positions[n as usize]));
     let b = Locked::read(index, pages::META_BLOCK, true);
     pages::write_meta(b.page(), &meta, false);
     pg_sys::MarkBufferDirty(b.buffer);

@@ -13,7 +13,10 @@ use pgrx::{pg_guard, pg_sys};
 pub fn insert_on_pages(g: &mut PageGraph, heap_tid: (u32, u16), vector: &[f32], level: usize, params: &Params) {
     let before = (g.meta.entry, g.meta.entry_level, g.meta.insert_block);
     g.pending_tid = heap_tid;
-    insert(g, vector, level, params);
+    {
+        let _pins = g.pin_scope();
+        insert(g, vector, level, params);
+    }
     if before != (g.meta.entry, g.meta.entry_level, g.meta.insert_block) {
         // SAFETY: the graph's index is open and we hold its insert lock.
         unsafe { pages::update_meta(g.index, &g.meta) };

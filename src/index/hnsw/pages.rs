@@ -4,10 +4,12 @@
 //!
 //! ```text
 //! 0  heap block u32 | heap offset u16 | level u8 | flags u8
-//! 8  neighbour counts, u16 per level 0..=level, padded to 8 bytes
+//! 8  the vector, f32 x dims (prepared: unit length for cosine), padded to 8 bytes
+//!    neighbour counts, u16 per level 0..=level, padded to 8 bytes
 //!    neighbour slots, u64 node ids: 2m for level 0, then m per upper level
-//!    the vector, f32 x dims (prepared: unit length for cosine)
 //! ```
+//!
+//! The vector comes right after the header: a distance reads one run of cache lines.
 //!
 //! A node id is `block << 16 | offset` of its tuple, so a neighbour is found without a lookup.
 //! Tuples have a fixed size for their level, so neighbour lists are rewritten in place.
@@ -17,7 +19,9 @@
 use crate::core::hnsw::{Graph, GraphMut, Metric, NodeId};
 use crate::error::{Error, SqlState};
 use pgrx::pg_sys;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 pub const META_BLOCK: pg_sys::BlockNumber = 0;
 const MAGIC: u32 = 0x534d_4c48;
@@ -104,8 +108,21 @@ impl Layout {
         2 * self.m + level * self.m
     }
 
+    fn vector_bytes(&self) -> usize {
+        (4 * self.dims).div_ceil(8) * 8
+    }
+
+    /// Where the counts start; the slots follow them.
+    fn counts_at(&self) -> usize {
+        8 + self.vector_bytes()
+    }
+
+    fn slots_at(&self, level: usize) -> usize {
+        self.counts_at() + Self::counts_bytes(level)
+    }
+
     pub fn tuple_size(&self, level: usize) -> usize {
-        8 + Self::counts_bytes(level) + 8 * self.slots(level) + 4 * self.dims
+        self.slots_at(level) + 8 * self.slots(level)
     }
 
     /// The highest level whose tuple fits a page, or None when not even level 0 does.
@@ -115,7 +132,7 @@ impl Layout {
 
     /// The most dimensions an index with this m takes (level 0 must fit a page).
     pub fn max_dims(m: usize) -> usize {
-        (MAX_TUPLE - 8 - Self::counts_bytes(0) - 8 * 2 * m) / 4
+        (MAX_TUPLE - 8 - Self::counts_bytes(0) - 8 * 2 * m) / 8 * 2
     }
 
     /// First slot and capacity of `level`'s list.
@@ -157,8 +174,7 @@ pub fn element_bytes(layout: &Layout, heap_tid: (u32, u16), level: usize, vector
     t[0..4].copy_from_slice(&heap_tid.0.to_ne_bytes());
     t[4..6].copy_from_slice(&heap_tid.1.to_ne_bytes());
     t[6] = level as u8;
-    let start = t.len() - 4 * vector.len();
-    for (chunk, x) in t[start..].chunks_exact_mut(4).zip(vector) {
+    for (chunk, x) in t[8..8 + 4 * vector.len()].chunks_exact_mut(4).zip(vector) {
         chunk.copy_from_slice(&x.to_ne_bytes());
     }
     t
@@ -172,8 +188,8 @@ pub unsafe fn write_neighbors(tuple: *mut u8, layout: &Layout, level: usize, nei
     let own_level = *tuple.add(6) as usize;
     let (first, capacity) = layout.slot_range(level);
     let n = neighbors.len().min(capacity);
-    *(tuple.add(8 + 2 * level) as *mut u16) = n as u16;
-    let slots = tuple.add(8 + Layout::counts_bytes(own_level)) as *mut u64;
+    *(tuple.add(layout.counts_at() + 2 * level) as *mut u16) = n as u16;
+    let slots = tuple.add(layout.slots_at(own_level)) as *mut u64;
     std::ptr::copy_nonoverlapping(neighbors.as_ptr(), slots.add(first), n);
 }
 
@@ -212,17 +228,17 @@ impl<'a> Element<'a> {
             return &[];
         }
         let (first, capacity) = self.layout.slot_range(level);
-        let count = u16::from_ne_bytes([self.bytes[8 + 2 * level], self.bytes[9 + 2 * level]]) as usize;
-        let base = 8 + Layout::counts_bytes(self.level());
+        let at = self.layout.counts_at() + 2 * level;
+        let count = u16::from_ne_bytes([self.bytes[at], self.bytes[at + 1]]) as usize;
+        let base = self.layout.slots_at(self.level());
         // SAFETY: the tuple's size was checked against its level, slots are 8-byte aligned.
         let slots = unsafe { std::slice::from_raw_parts(self.bytes.as_ptr().add(base) as *const u64, self.layout.slots(self.level())) };
         &slots[first..first + count.min(capacity)]
     }
 
     pub fn vector(&self) -> &'a [f32] {
-        let start = self.bytes.len() - 4 * self.layout.dims;
         // SAFETY: in bounds by the size check; f32-aligned (the tuple and every part are 4-aligned).
-        unsafe { std::slice::from_raw_parts(self.bytes.as_ptr().add(start) as *const f32, self.layout.dims) }
+        unsafe { std::slice::from_raw_parts(self.bytes.as_ptr().add(8) as *const f32, self.layout.dims) }
     }
 }
 
@@ -273,7 +289,7 @@ impl Locked {
     /// # Safety
     /// `index` must be an open index relation.
     pub unsafe fn read(index: pg_sys::Relation, block: pg_sys::BlockNumber, exclusive: bool) -> Locked {
-        let buffer = pg_sys::ReadBufferExtended(index, pg_sys::ForkNumber::MAIN_FORKNUM, block, pg_sys::ReadBufferMode::RBM_NORMAL, std::ptr::null_mut());
+        let buffer = read_buffer(index, block);
         let mode = if exclusive { pg_sys::BUFFER_LOCK_EXCLUSIVE } else { pg_sys::BUFFER_LOCK_SHARE };
         pg_sys::LockBuffer(buffer, mode as i32);
         Locked { buffer }
@@ -367,6 +383,93 @@ pub struct PageGraph {
     pub pending_tid: (u32, u16),
     /// Elements VACUUM is removing: never linked to while it relinks the others.
     pub deleted: FxHashSet<NodeId>,
+    /// Pages kept pinned during one search or insert (`pin_scope`).
+    pins: Rc<Pins>,
+}
+
+#[derive(Default)]
+pub struct Pins {
+    map: RefCell<FxHashMap<pg_sys::BlockNumber, pg_sys::Buffer>>,
+    active: Cell<bool>,
+}
+
+/// At most this many pages stay pinned by one operation: 1/32 of shared_buffers, at most 4096
+/// (32 MB), so that concurrent searches leave most buffers evictable.
+fn max_pins() -> usize {
+    // SAFETY: a read of a setting fixed at server start.
+    ((unsafe { pg_sys::NBuffers } as usize) / 32).clamp(16, 4096)
+}
+
+thread_local! {
+    /// Per index (by relfilenode), the buffer each block was last found in: ReadRecentBuffer
+    /// checks and pins such a buffer without the shared buffer-table lookup, whose cache misses
+    /// were the largest cost of a search. A wrong hint only costs the normal lookup.
+    static RECENT: RefCell<FxHashMap<(u32, u32, u32), Vec<pg_sys::Buffer>>> = RefCell::new(FxHashMap::default());
+}
+
+/// Hints are kept for blocks below this (128 GB of index), for at most 64 indexes.
+const RECENT_BLOCKS: usize = 1 << 24;
+
+/// Pins `block` of the index's main fork.
+///
+/// # Safety
+/// `index` must be an open index relation.
+pub unsafe fn read_buffer(index: pg_sys::Relation, block: pg_sys::BlockNumber) -> pg_sys::Buffer {
+    let read = || pg_sys::ReadBufferExtended(index, pg_sys::ForkNumber::MAIN_FORKNUM, block, pg_sys::ReadBufferMode::RBM_NORMAL, std::ptr::null_mut());
+    if (*(*index).rd_rel).relpersistence == pg_sys::RELPERSISTENCE_TEMP as std::ffi::c_char || block as usize >= RECENT_BLOCKS {
+        return read();
+    }
+    let node = (*index).rd_node;
+    let key = (node.spcNode.into(), node.dbNode.into(), node.relNode.into());
+    let hint = RECENT.with(|r| r.borrow().get(&key).and_then(|v| v.get(block as usize).copied()).unwrap_or(0));
+    if hint != 0 && pg_sys::ReadRecentBuffer(node, pg_sys::ForkNumber::MAIN_FORKNUM, block, hint) {
+        return hint;
+    }
+    let buffer = read();
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() >= 64 && !r.contains_key(&key) {
+            r.clear();
+        }
+        let v = r.entry(key).or_default();
+        if v.len() <= block as usize {
+            v.resize(block as usize + 1, 0);
+        }
+        v[block as usize] = buffer;
+    });
+    buffer
+}
+
+fn prefetch_bytes(p: *const u8, bytes: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let mut off = 0;
+        while off < bytes {
+            // SAFETY: prefetch never faults.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(off) as *const i8) };
+            off += 64;
+        }
+    }
+}
+
+/// While alive, the pages its graph reads stay pinned (up to `MAX_PINS`), so that reading an
+/// element costs a content lock, not a buffer-table lookup and a pin each time. The pins are
+/// dropped with it, never held across calls from Postgres.
+pub struct PinScope(Rc<Pins>);
+
+impl Drop for PinScope {
+    fn drop(&mut self) {
+        self.0.active.set(false);
+        let pins = std::mem::take(&mut *self.0.map.borrow_mut());
+        // When unwinding from an ERROR the transaction's abort releases the pins.
+        if !std::thread::panicking() {
+            for (_, buffer) in pins {
+                // SAFETY: pinned by with_element in this scope, not released since.
+                unsafe { pg_sys::ReleaseBuffer(buffer) };
+            }
+        }
+    }
 }
 
 impl PageGraph {
@@ -374,17 +477,56 @@ impl PageGraph {
     /// `index` must be an open `shopml_hnsw` index.
     pub unsafe fn open(index: pg_sys::Relation) -> PageGraph {
         let meta = read_meta(index);
-        PageGraph { index, meta, layout: meta.layout(), metric: meta.metric(), pending_tid: (pg_sys::InvalidBlockNumber, 0), deleted: FxHashSet::default() }
+        PageGraph {
+            index,
+            meta,
+            layout: meta.layout(),
+            metric: meta.metric(),
+            pending_tid: (pg_sys::InvalidBlockNumber, 0),
+            deleted: FxHashSet::default(),
+            pins: Rc::default(),
+        }
+    }
+
+    pub fn pin_scope(&self) -> PinScope {
+        self.pins.map.borrow_mut().reserve(256);
+        self.pins.active.set(true);
+        PinScope(self.pins.clone())
     }
 
     /// Runs `f` on `node`'s element under a share lock.
     pub fn with_element<R>(&self, node: NodeId, f: impl FnOnce(&Element) -> R) -> R {
+        let block = node_block(node);
         // SAFETY: the index is open; the item is checked against the page and the layout.
         unsafe {
-            let b = Locked::read(self.index, node_block(node), false);
-            let (ptr, len) = page_item(b.page(), node_offset(node));
-            f(&Element::new(ptr, len, self.layout))
+            let cached = if self.pins.active.get() { self.pinned(block) } else { None };
+            let buffer = match cached {
+                Some(b) => b,
+                None => read_buffer(self.index, block),
+            };
+            pg_sys::LockBuffer(buffer, pg_sys::BUFFER_LOCK_SHARE as i32);
+            let (ptr, len) = page_item(pg_sys::BufferGetPage(buffer), node_offset(node));
+            let r = f(&Element::new(ptr, len, self.layout));
+            pg_sys::LockBuffer(buffer, pg_sys::BUFFER_LOCK_UNLOCK as i32);
+            if cached.is_none() {
+                pg_sys::ReleaseBuffer(buffer);
+            }
+            r
         }
+    }
+
+    /// `block`'s buffer from the pin cache, pinned now if there is room.
+    unsafe fn pinned(&self, block: pg_sys::BlockNumber) -> Option<pg_sys::Buffer> {
+        let mut pins = self.pins.map.borrow_mut();
+        if let Some(&b) = pins.get(&block) {
+            return Some(b);
+        }
+        if pins.len() >= max_pins() {
+            return None;
+        }
+        let b = read_buffer(self.index, block);
+        pins.insert(block, b);
+        Some(b)
     }
 
     /// Changes `node`'s element in place under an exclusive lock, WAL-logged.
@@ -422,6 +564,40 @@ impl Graph for PageGraph {
 
     fn is_deleted(&self, node: NodeId) -> bool {
         self.deleted.contains(&node)
+    }
+
+    /// Within a pin scope: pins the nodes' pages, then asks for their line pointers and, once
+    /// those have arrived, their header and vector, so the misses of a neighbour list overlap
+    /// instead of coming one after another.
+    fn prefetch(&self, nodes: &[NodeId]) {
+        if !self.pins.active.get() {
+            return;
+        }
+        let mut items: [(*const u8, u16); 64] = [(std::ptr::null(), 0); 64];
+        let mut n = 0;
+        for &node in nodes.iter().take(items.len()) {
+            // SAFETY: a pinned buffer's page stays in place; only addresses are computed here.
+            unsafe {
+                let Some(buffer) = self.pinned(node_block(node)) else { continue };
+                let page = pg_sys::BufferGetPage(buffer) as *const u8;
+                let offset = node_offset(node);
+                prefetch_bytes(page.wrapping_add(24 + 4 * (offset as usize).saturating_sub(1)), 1);
+                items[n] = (page, offset);
+                n += 1;
+            }
+        }
+        let bytes = (8 + 4 * self.layout.dims).min(512);
+        for &(page, offset) in &items[..n] {
+            // SAFETY: the line pointer is read without the content lock, as a hint only: its
+            // offset is clamped to the page and never dereferenced, only prefetched.
+            unsafe {
+                let lp = std::ptr::read_volatile(page.add(24 + 4 * (offset as usize).saturating_sub(1)) as *const u32);
+                let at = (lp & 0x7fff) as usize;
+                if (offset as usize) >= 1 && at < pg_sys::BLCKSZ as usize {
+                    prefetch_bytes(page.add(at), bytes.min(pg_sys::BLCKSZ as usize - at));
+                }
+            }
+        }
     }
 }
 

@@ -105,7 +105,10 @@ unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
     settings.metric.prepare(&mut query);
     s.ef = gucs::hnsw_ef_search();
     let graph = PageGraph::open(index);
-    s.results = search(&graph, &query, s.ef, s.ef);
+    s.results = {
+        let _pins = graph.pin_scope();
+        search(&graph, &query, s.ef, s.ef)
+    };
     s.graph = Some(graph);
     s.query = Some(query);
 }
@@ -142,7 +145,10 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
         }
         pgrx::check_for_interrupts!();
         s.ef = (s.ef * 2).min(limit);
-        s.results = search(graph, query, s.ef, s.ef);
+        s.results = {
+            let _pins = graph.pin_scope();
+            search(graph, query, s.ef, s.ef)
+        };
         s.next = 0;
     }
 }

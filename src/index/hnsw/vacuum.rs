@@ -110,6 +110,7 @@ unsafe fn repair(index: pg_sys::Relation, deleted: FxHashSet<NodeId>, highest: O
         }
         for (node, level, vector) in todo {
             pgrx::check_for_interrupts!();
+            let _pins = graph.pin_scope();
             link(&mut graph, node, &vector, level, &params);
         }
     }
