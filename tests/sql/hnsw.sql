@@ -115,6 +115,7 @@ CREATE INDEX ON scratch USING shopml_hnsw (v vector_l2_ops);
 INSERT INTO scratch SELECT i, ARRAY[i, i * 2]::real[]::vector FROM generate_series(1, 100) i;
 SELECT id FROM scratch ORDER BY v <-> '[10,20]' LIMIT 3;
 EXPLAIN (COSTS OFF) SELECT id FROM scratch WHERE id = 3;
+SELECT count(*) AS rows_without_order_by FROM scratch;
 
 -- errors
 \set VERBOSITY default

@@ -231,17 +231,16 @@ unsafe fn write_graph(index: pg_sys::Relation, graph: &MemoryGraph, tids: &[(u32
     pg_sys::MarkBufferDirty(b.buffer);
 }
 
-/// The init fork of an unlogged index: an empty metapage.
+/// The init fork of an unlogged index: an empty metapage, always WAL-logged (as GIN's is): it is
+/// what the index is reset to after a crash.
 #[pg_guard]
 pub unsafe extern "C-unwind" fn ambuildempty(index: pg_sys::Relation) {
     let settings = index_settings(index);
     let meta = Meta::new(settings.layout.dims, settings.m, settings.ef_construction, settings.metric);
     let buffer = pg_sys::ReadBufferExtended(index, pg_sys::ForkNumber::INIT_FORKNUM, pg_sys::InvalidBlockNumber, pg_sys::ReadBufferMode::RBM_NORMAL, std::ptr::null_mut());
     pg_sys::LockBuffer(buffer, pg_sys::BUFFER_LOCK_EXCLUSIVE as i32);
-    let state = pg_sys::GenericXLogStart(index);
-    let page = pg_sys::GenericXLogRegisterBuffer(state, buffer, pg_sys::GENERIC_XLOG_FULL_IMAGE as i32);
-    pages::write_meta(page, &meta, true);
-    pg_sys::GenericXLogFinish(state);
+    pages::write_meta(pg_sys::BufferGetPage(buffer), &meta, true);
+    pg_sys::MarkBufferDirty(buffer);
+    pg_sys::log_newpage_buffer(buffer, true);
     pg_sys::UnlockReleaseBuffer(buffer);
 }
-

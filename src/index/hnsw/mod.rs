@@ -116,8 +116,9 @@ unsafe extern "C-unwind" fn amcostestimate(
     index_pages: *mut f64,
 ) {
     if (*path).indexorderbys.is_null() {
-        *startup = 1.0e10;
-        *total = 1.0e10;
+        // Infinite, not just large: with enable_seqscan off, a seq scan costs 1e10 and more.
+        *startup = f64::INFINITY;
+        *total = f64::INFINITY;
         *selectivity = 0.0;
         *correlation = 0.0;
         *index_pages = 0.0;
