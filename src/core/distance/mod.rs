@@ -141,6 +141,22 @@ pub fn l2_squared(a: &[f32], b: &[f32]) -> f32 {
     unsafe { (active().l2_squared)(a, b) }
 }
 
+/// Squared Euclidean distance of vectors whose loads the caller has prefetched.
+#[inline]
+pub fn l2_squared_cached(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    // SAFETY: see `dot`.
+    unsafe { (active().l2_squared)(a, b) }
+}
+
+/// Manhattan distance of vectors whose loads the caller has prefetched.
+#[inline]
+pub fn l1_cached(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    // SAFETY: see `dot`.
+    unsafe { (active().l1)(a, b) }
+}
+
 /// Manhattan distance Σ|a-b|.
 #[inline]
 pub fn l1(a: &[f32], b: &[f32]) -> f32 {

@@ -57,6 +57,8 @@ pub trait Graph {
     fn entry(&self) -> Option<(NodeId, usize)>;
     /// A hint that the vectors of `nodes` are read next (memory prefetches).
     fn prefetch(&self, _nodes: &[NodeId]) {}
+    /// A hint that `node`'s distance is computed after the current one.
+    fn prefetch_next(&self, _node: NodeId) {}
     /// Whether `node` is being removed: it may route searches but is never linked to.
     fn is_deleted(&self, _node: NodeId) -> bool {
         false
@@ -124,7 +126,10 @@ pub fn search_layer<G: Graph + ?Sized>(g: &G, query: &[f32], entry: &[Scored], e
         g.neighbors(c.node, level, &mut neighbors);
         neighbors.retain(|&n| visited.insert(n));
         g.prefetch(&neighbors);
-        for &n in &neighbors {
+        for (i, &n) in neighbors.iter().enumerate() {
+            if let Some(&next) = neighbors.get(i + 1) {
+                g.prefetch_next(next);
+            }
             let d = g.distance(query, n);
             if found.len() < ef || found.peek().is_some_and(|w| d < w.distance) {
                 let s = Scored { distance: d, node: n };
