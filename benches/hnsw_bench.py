@@ -165,6 +165,16 @@ def lib_peers(data, queries, exact):
     return out
 
 
+def qps_at(run, target=0.95):
+    """q/s at recall@10 = target, interpolated between the ef_search points (log q/s)."""
+    pts = sorted((x["recall"], x["qps"]) for x in run["runs"])
+    for (r0, q0), (r1, q1) in zip(pts, pts[1:]):
+        if r0 <= target <= r1 and r1 > r0:
+            t = (target - r0) / (r1 - r0)
+            return float(np.exp(np.log(q0) + t * (np.log(q1) - np.log(q0))))
+    return None
+
+
 def report(results, data, meta):
     by = {r["name"]: r for r in results}
     lines = [f"# HNSW benchmark: {meta['dataset']} ({len(data):,} x {data.shape[1]}, cosine, {args.queries:,} queries)", "",
@@ -179,6 +189,12 @@ def report(results, data, meta):
         cells = " | ".join(f"{x['recall']:.3f} / {x['qps']:,.0f}" for x in r["runs"])
         size = "" if r["size_mb"] != r["size_mb"] else f"{r['size_mb']:.0f}"
         lines.append(f"| {r['name']} | {r['build_s']:.1f} | {size} | {cells} |")
+    lines += ["", "At equal recall (q/s where recall@10 = 0.95, interpolated between the ef_search points): " +
+              ", ".join(f"{r['name']} {qps_at(r):,.0f}" if qps_at(r) else f"{r['name']} -" for r in results)]
+    if "shopml" in by and "pgvector" in by and qps_at(by["shopml"]) and qps_at(by["pgvector"]):
+        lines[-1] += f"; shopml / pgvector {qps_at(by['shopml']) / qps_at(by['pgvector']):.2f}x"
+    if "shopml" in by and "hnswlib" in by and qps_at(by["shopml"]) and qps_at(by["hnswlib"]):
+        lines[-1] += f", shopml / hnswlib {qps_at(by['shopml']) / qps_at(by['hnswlib']):.2f}x"
     if "shopml" in by and "pgvector" in by:
         s, p = by["shopml"], by["pgvector"]
         lines += ["", "shopml / pgvector: build time " + f"{s['build_s'] / p['build_s']:.2f}x; q/s " +
@@ -225,8 +241,18 @@ if __name__ == "__main__":
     ap.add_argument("--port", default="54331")
     ap.add_argument("--peers", default="shopml,pgvector,hnswlib,faiss")
     ap.add_argument("--out", default="docs/hnsw_bench")
+    ap.add_argument("--report-only", action="store_true", help="rewrite the .md and .png from the .json")
     args = ap.parse_args()
     data, queries = load(args)
+    if args.report_only:
+        with open(args.out + f"_{args.dataset}.json") as f:
+            results = json.load(f)
+        meta = {"dataset": args.dataset, "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}",
+                "command": f"--dataset {args.dataset} --rows {args.rows}"}
+        with open(args.out + f"_{args.dataset}.md", "w") as f:
+            f.write(report(results, data, meta))
+        plot(results, args.out + f"_{args.dataset}.png", f"HNSW, {args.dataset} {len(data):,} x {data.shape[1]}")
+        raise SystemExit(0)
     exact = truth(data, queries)
     exact_filtered = truth(data, queries, np.arange(len(data)) % CATEGORIES)
     peers = args.peers.split(",")
