@@ -63,7 +63,7 @@ BEGIN
             FUNCTION 1 @extschema@.hnsw_l1_support(internal);
         COMMENT ON OPERATOR CLASS @extschema@.vector_l1_ops USING hnsw IS 'HNSW index for ORDER BY vector <+> query';
     ELSE
-        RAISE NOTICE 'access method "hnsw" exists already (pgvector?): shopml''s HNSW index is available as shopml_hnsw';
+        RAISE WARNING 'access method "hnsw" exists already (pgvector?): shopml''s HNSW index is available as shopml_hnsw';
     END IF;
 END
 $hnsw$;
