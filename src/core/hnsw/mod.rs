@@ -12,14 +12,14 @@
 //!   heuristic when it overflows (m per layer, 2m on layer 0).
 
 pub mod graph;
+mod layer_search;
 #[cfg(test)]
 mod tests;
 
 pub use graph::{MemoryGraph, Metric};
+pub use layer_search::LayerSearch;
 
 use std::cmp::Ordering;
-use rustc_hash::FxHashSet;
-use std::collections::BinaryHeap;
 
 /// A node: its index in a `MemoryGraph`, or (block << 16 | offset) of its tuple in the index.
 pub type NodeId = u64;
@@ -59,6 +59,8 @@ pub trait Graph {
     fn prefetch(&self, _nodes: &[NodeId]) {}
     /// A hint that `node`'s distance is computed after the current one.
     fn prefetch_next(&self, _node: NodeId) {}
+    /// Called every few hundred expansions of a search: the index raises a pending cancel here.
+    fn poll(&self) {}
     /// Whether `node` is being removed: it may route searches but is never linked to.
     fn is_deleted(&self, _node: NodeId) -> bool {
         false
@@ -106,46 +108,22 @@ impl Params {
 /// The `ef` nodes nearest to `query` found on `level` from `entry` points (best first):
 /// algorithm 2 of the paper.
 pub fn search_layer<G: Graph + ?Sized>(g: &G, query: &[f32], entry: &[Scored], ef: usize, level: usize) -> Vec<Scored> {
-    let ef = ef.max(1);
-    let mut visited: FxHashSet<NodeId> = FxHashSet::with_capacity_and_hasher(ef * 16, Default::default());
-    visited.extend(entry.iter().map(|s| s.node));
-    // candidates: a min-heap by distance; found: a max-heap of the best `ef`.
-    let mut candidates: BinaryHeap<std::cmp::Reverse<Scored>> = entry.iter().copied().map(std::cmp::Reverse).collect();
-    let mut found: BinaryHeap<Scored> = entry.iter().copied().collect();
-    while found.len() > ef {
-        found.pop();
+    let mut s = LayerSearch::new(entry, ef, level);
+    s.run(g, query);
+    s.into_results()
+}
+
+/// A search of the bottom layer that can go on with a larger ef (`LayerSearch::resume`): the
+/// greedy descent through the upper layers, then `ef` candidates on layer 0. None for an empty graph.
+pub fn start_search<G: Graph + ?Sized>(g: &G, query: &[f32], ef: usize) -> Option<LayerSearch> {
+    let (entry, top) = g.entry()?;
+    let mut best = vec![Scored { distance: g.distance(query, entry), node: entry }];
+    for level in (1..=top).rev() {
+        best = search_layer(g, query, &best, 1, level);
     }
-    let mut neighbors = Vec::new();
-    while let Some(std::cmp::Reverse(c)) = candidates.pop() {
-        if let Some(worst) = found.peek() {
-            if found.len() >= ef && c.distance > worst.distance {
-                break;
-            }
-        }
-        neighbors.clear();
-        g.neighbors(c.node, level, &mut neighbors);
-        neighbors.retain(|&n| visited.insert(n));
-        g.prefetch(&neighbors);
-        for (i, &n) in neighbors.iter().enumerate() {
-            if let Some(&next) = neighbors.get(i + 1) {
-                g.prefetch_next(next);
-            }
-            let d = g.distance(query, n);
-            if found.len() < ef || found.peek().is_some_and(|w| d < w.distance) {
-                let s = Scored { distance: d, node: n };
-                candidates.push(std::cmp::Reverse(s));
-                // A deleted node routes the search but takes no place among the results.
-                if g.is_deleted(n) {
-                    continue;
-                }
-                found.push(s);
-                if found.len() > ef {
-                    found.pop();
-                }
-            }
-        }
-    }
-    found.into_sorted_vec()
+    let mut s = LayerSearch::new(&best, ef, 0);
+    s.run(g, query);
+    Some(s)
 }
 
 /// The `k` nearest nodes to `query` (best first), searching layer 0 with `ef` candidates.

@@ -566,6 +566,11 @@ impl Graph for PageGraph {
         self.deleted.contains(&node)
     }
 
+    /// A search as large as shopml.hnsw_max_scan_tuples allows stays cancellable.
+    fn poll(&self) {
+        pgrx::check_for_interrupts!();
+    }
+
     /// Within a pin scope: pins the nodes' pages, then asks for their line pointers and, once
     /// those have arrived, their header and vector, so the misses of a neighbour list overlap
     /// instead of coming one after another.

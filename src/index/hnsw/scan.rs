@@ -1,13 +1,13 @@
 //! Index scans for `ORDER BY column <operator> query LIMIT k`: a search with
 //! shopml.hnsw_ef_search candidates, returned nearest first. When they run out (a WHERE clause
 //! dropped rows, or LIMIT is larger than ef_search) and shopml.hnsw_iterative_scan allows, the
-//! search goes on with twice the candidates, up to shopml.hnsw_max_scan_tuples, skipping what
-//! was returned: `relaxed_order` returns the newly found rows even when one is nearer than the
+//! search goes on where it stopped with twice the candidates, up to shopml.hnsw_max_scan_tuples,
+//! skipping what was returned: `relaxed_order` returns the newly found rows even when one is nearer than the
 //! last row returned, `strict_order` leaves such rows out.
 
 use super::pages::{self, PageGraph, DELETED};
 use super::{check_dims, index_settings};
-use crate::core::hnsw::{search, NodeId, Scored};
+use crate::core::hnsw::{start_search, LayerSearch, NodeId, Scored};
 use crate::error::{Error, SqlState};
 use crate::gucs::{self, IterativeScan};
 use crate::types::memory_vector::vector_from_datum;
@@ -17,6 +17,7 @@ use rustc_hash::FxHashSet;
 struct ScanState {
     graph: Option<PageGraph>,
     query: Option<Vec<f32>>,
+    search: Option<LayerSearch>,
     results: Vec<Scored>,
     next: usize,
     returned: FxHashSet<NodeId>,
@@ -43,6 +44,7 @@ pub unsafe extern "C-unwind" fn ambeginscan(index: pg_sys::Relation, nkeys: i32,
     let state = Box::new(ScanState {
         graph: None,
         query: None,
+        search: None,
         results: Vec::new(),
         next: 0,
         returned: FxHashSet::default(),
@@ -76,6 +78,7 @@ pub unsafe extern "C-unwind" fn amrescan(scan: pg_sys::IndexScanDesc, keys: pg_s
     let s = state(scan);
     s.graph = None;
     s.query = None;
+    s.search = None;
     s.results.clear();
     s.next = 0;
     s.returned.clear();
@@ -105,10 +108,12 @@ unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
     settings.metric.prepare(&mut query);
     s.ef = gucs::hnsw_ef_search();
     let graph = PageGraph::open(index);
-    s.results = {
+    let search = {
         let _pins = graph.pin_scope();
-        search(&graph, &query, s.ef, s.ef)
+        start_search(&graph, &query, s.ef)
     };
+    s.results = search.as_ref().map(|x| x.results()).unwrap_or_default();
+    s.search = search;
     s.graph = Some(graph);
     s.query = Some(query);
 }
@@ -145,10 +150,12 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
         }
         pgrx::check_for_interrupts!();
         s.ef = (s.ef * 2).min(limit);
-        s.results = {
+        let Some(search) = s.search.as_mut() else { return false };
+        {
             let _pins = graph.pin_scope();
-            search(graph, query, s.ef, s.ef)
-        };
+            search.resume(graph, query, s.ef);
+        }
+        s.results = search.results();
         s.next = 0;
     }
 }
