@@ -79,6 +79,19 @@ def copy_binary(conn, table, data):
         cp.write(struct.pack(">h", -1))
 
 
+def timed_queries(conn, sql, texts, warm):
+    """The ids each query returns and the seconds for all, after `warm` warm-up queries
+    (pages in shared buffers, the prepared plan cached)."""
+    with conn.cursor() as cur:
+        for q in texts[:warm]:
+            cur.execute(sql, (q,), prepare=True).fetchall()
+        found = []
+        t = time.perf_counter()
+        for q in texts:
+            found.append([r[0] for r in cur.execute(sql, (q,), prepare=True).fetchall()])
+        return found, time.perf_counter() - t
+
+
 def sql_peer(name, dsn, setup, am, ef_setting, iterative, data, queries, exact, exact_filtered):
     dim = data.shape[1]
     res = {"name": name}
@@ -100,30 +113,15 @@ def sql_peer(name, dsn, setup, am, ef_setting, iterative, data, queries, exact, 
         res["runs"] = []
         for ef in args.ef:
             conn.execute(f"SET {ef_setting} = {ef}")
-            with conn.cursor() as cur:
-                sql = "SELECT id FROM items ORDER BY embedding <=> %s::vector LIMIT 10"
-                for q in texts[:50]:  # warm-up: pages in shared buffers, plan cached
-                    cur.execute(sql, (q,), prepare=True).fetchall()
-                found = []
-                t = time.perf_counter()
-                for q in texts:
-                    found.append([r[0] for r in cur.execute(sql, (q,), prepare=True).fetchall()])
-                el = time.perf_counter() - t
+            found, el = timed_queries(conn, "SELECT id FROM items ORDER BY embedding <=> %s::vector LIMIT 10", texts, 50)
             res["runs"].append({"ef": ef, "qps": len(texts) / el, "recall": recall(found, exact)})
             print(f"{name} ef_search {ef}: recall@10 {res['runs'][-1]['recall']:.3f}, {len(texts) / el:,.0f} q/s", flush=True)
         # Filtered: 5% of the rows match; the scan must search on to return 10.
         conn.execute(f"SET {ef_setting} = 40")
         for s in iterative:
             conn.execute(s)
-        with conn.cursor() as cur:
-            sql = f"SELECT id FROM items WHERE category = {args.filter_category} ORDER BY embedding <=> %s::vector LIMIT 10"
-            for q in texts[:20]:
-                cur.execute(sql, (q,), prepare=True).fetchall()
-            found = []
-            t = time.perf_counter()
-            for q in texts:
-                found.append([r[0] for r in cur.execute(sql, (q,), prepare=True).fetchall()])
-            el = time.perf_counter() - t
+        found, el = timed_queries(conn, f"SELECT id FROM items WHERE category = {args.filter_category} "
+                                  "ORDER BY embedding <=> %s::vector LIMIT 10", texts, 20)
         res["filtered"] = {"qps": len(texts) / el, "recall": recall(found, exact_filtered),
                            "rows": float(np.mean([len(f) for f in found]))}
         print(f"{name} filtered: {res['filtered']}", flush=True)
