@@ -5,7 +5,7 @@ MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: setup models install unit regress integration test data demo bench clean-cluster
+.PHONY: setup models install unit regress integration test data demo bench clean-cluster cuda install-cuda
 
 setup:
 	@bash scripts/setup.sh
@@ -46,3 +46,13 @@ demo: install models data
 
 bench: install models
 	bash benches/run_sql_benchmarks.sh
+
+# CUDA (optional; CI builds CPU only). The toolkit comes from NVIDIA's PyPI wheels, no GPU needed
+# (scripts/cuda_toolkit.sh). `make cuda` builds the GPU bench binary (benches/run_gpu_bench.sh);
+# `make install-cuda` installs the extension built with --features cuda, for a machine with a GPU.
+cuda: setup
+	@eval "$$(bash scripts/cuda_toolkit.sh)" && cargo build --release --no-default-features --features cuda --bin gpu_embed_bench
+
+install-cuda: setup
+	@eval "$$(bash scripts/cuda_toolkit.sh)" && LD_LIBRARY_PATH=$$CUDA_STUB_LIBRARY_PATH cargo pgrx install --release --features cuda --pg-config $(PG_CONFIG)
+	@install -m 644 sql/releases/*.sql $(shell $(PG_CONFIG) --sharedir)/extension/

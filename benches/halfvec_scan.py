@@ -58,10 +58,17 @@ def main():
         methods = {
             "vector <=> (float32)": "SELECT id FROM items ORDER BY embedding OPERATOR(shopml.<=>) %s::shopml.vector LIMIT 10",
             "halfvec <=>": "SELECT id FROM items_h ORDER BY embedding OPERATOR(shopml.<=>) %s::shopml.halfvec LIMIT 10",
+            # The first form carries each row's halfvec through the top-100 sort; the second sorts
+            # only row addresses (ctid) and fetches the candidates' halfvecs by TID scan after.
             "bit <~> top 100, re-ranked by halfvec <=>":
                 "SELECT id FROM (SELECT id, embedding FROM items_h ORDER BY bits OPERATOR(shopml.<~>) shopml.binary_quantize(%s::shopml.vector)::bit(384) LIMIT 100) s "
                 "ORDER BY embedding OPERATOR(shopml.<=>) %s::shopml.halfvec LIMIT 10",
         }
+        for n in (100, 200, 400):
+            methods[f"bit <~> top {n} ctids, re-ranked by halfvec <=>"] = (
+                "SELECT id FROM items_h WHERE ctid = ANY(ARRAY(SELECT ctid FROM items_h "
+                f"ORDER BY bits OPERATOR(shopml.<~>) shopml.binary_quantize(%s::shopml.vector)::bit(384) LIMIT {n})) "
+                "ORDER BY embedding OPERATOR(shopml.<=>) %s::shopml.halfvec LIMIT 10")
         out = {}
         for name, sql in methods.items():
             n_params = sql.count("%s")

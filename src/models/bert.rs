@@ -69,9 +69,9 @@ impl Embeddings {
 }
 
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    /// Query, key and value in one [3 * hidden, hidden] projection (one GEMM, one copy into
+    /// heads), the query rows pre-scaled by 1/sqrt(head_dim) so the scores need no pass of their own.
+    qkv: Linear,
     attn_out: Linear,
     attn_norm: LayerNorm,
     intermediate: Linear,
@@ -79,37 +79,67 @@ struct Layer {
     out_norm: LayerNorm,
     heads: usize,
     head_dim: usize,
+    /// For the CUDA path: [3, hidden] = projection bias, norm weight, norm bias, of the
+    /// attention output and of the layer output (cuda_ops::bias_residual_norm).
+    #[cfg(feature = "cuda")]
+    norm_params: [Tensor; 2],
 }
 
 impl Layer {
     fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
         let h = cfg.hidden_size;
+        let heads = cfg.num_attention_heads;
+        let head_dim = h / heads;
         let attn = vb.pp("attention");
+        let (query, key, value) =
+            (linear(h, h, attn.pp("self").pp("query"))?, linear(h, h, attn.pp("self").pp("key"))?, linear(h, h, attn.pp("self").pp("value"))?);
+        let scale = 1.0 / (head_dim as f64).sqrt();
+        let bias = |l: &Linear| l.bias().cloned().ok_or_else(|| candle_core::Error::Msg("a projection without bias".into()));
+        let weight = Tensor::cat(&[(query.weight() * scale)?, key.weight().clone(), value.weight().clone()], 0)?;
+        let qkv_bias = Tensor::cat(&[(bias(&query)? * scale)?, bias(&key)?, bias(&value)?], 0)?;
+        let attn_out = linear(h, h, attn.pp("output").pp("dense"))?;
+        let attn_norm = layer_norm(h, cfg.layer_norm_eps, attn.pp("output").pp("LayerNorm"))?;
+        let output = linear(cfg.intermediate_size, h, vb.pp("output").pp("dense"))?;
+        let out_norm = layer_norm(h, cfg.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?;
+        #[cfg(feature = "cuda")]
+        let norm_params = [
+            crate::models::cuda_ops::norm_params(&bias(&attn_out)?, &attn_norm)?,
+            crate::models::cuda_ops::norm_params(&bias(&output)?, &out_norm)?,
+        ];
         Ok(Layer {
-            query: linear(h, h, attn.pp("self").pp("query"))?,
-            key: linear(h, h, attn.pp("self").pp("key"))?,
-            value: linear(h, h, attn.pp("self").pp("value"))?,
-            attn_out: linear(h, h, attn.pp("output").pp("dense"))?,
-            attn_norm: layer_norm(h, cfg.layer_norm_eps, attn.pp("output").pp("LayerNorm"))?,
+            qkv: Linear::new(weight, Some(qkv_bias)),
+            attn_out,
+            attn_norm,
             intermediate: linear(h, cfg.intermediate_size, vb.pp("intermediate").pp("dense"))?,
-            output: linear(cfg.intermediate_size, h, vb.pp("output").pp("dense"))?,
-            out_norm: layer_norm(h, cfg.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
-            heads: cfg.num_attention_heads,
-            head_dim: h / cfg.num_attention_heads,
+            output,
+            out_norm,
+            heads,
+            head_dim,
+            #[cfg(feature = "cuda")]
+            norm_params,
         })
     }
 
-    /// `x`: [batch * seq, hidden]; `mask_bias`: [batch, 1, 1, seq], 0 for tokens, a large
-    /// negative number for padding.
-    fn forward(&self, x: &Tensor, batch: usize, seq: usize, mask_bias: &Tensor) -> candle_core::Result<Tensor> {
-        let split = |t: Tensor| -> candle_core::Result<Tensor> {
-            t.reshape((batch, seq, self.heads, self.head_dim))?.transpose(1, 2)?.contiguous()
+    /// `x`: [batch * seq, hidden]; `mask_bias`: [batch, seq] f32, 0 for tokens, a large negative
+    /// number for padding, or `None` when no sequence is padded.
+    fn forward(&self, x: &Tensor, batch: usize, seq: usize, mask_bias: Option<&Tensor>) -> candle_core::Result<Tensor> {
+        #[cfg(feature = "cuda")]
+        if x.device().is_cuda() {
+            return self.forward_cuda(x, batch, seq, mask_bias);
+        }
+        let mask_bias = match mask_bias {
+            Some(m) => Some(m.reshape((batch, 1, 1, seq))?.to_dtype(x.dtype())?),
+            None => None,
         };
-        let q = split(self.query.forward(x)?)?;
-        let k = split(self.key.forward(x)?)?;
-        let v = split(self.value.forward(x)?)?;
-        let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask_bias)?;
+        let mask_bias = mask_bias.as_ref();
+        // [batch*seq, 3h] -> [3, batch, heads, seq, head_dim] in one copy.
+        let qkv = self.qkv.forward(x)?.reshape((batch, seq, 3, self.heads, self.head_dim))?.permute((2, 0, 3, 1, 4))?.contiguous()?;
+        let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
+        let scores = q.matmul(&k.t()?)?;
+        let scores = match mask_bias {
+            Some(m) => scores.broadcast_add(m)?,
+            None => scores,
+        };
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
         let ctx = probs
             .matmul(&v)?
@@ -118,6 +148,21 @@ impl Layer {
         let x = self.attn_norm.forward(&self.attn_out.forward(&ctx)?.add(x)?)?;
         let inner = self.intermediate.forward(&x)?.gelu_erf()?;
         self.out_norm.forward(&self.output.forward(&inner)?.add(&x)?)
+    }
+
+    /// The same layer with the fused kernels of cuda_ops.rs around cuBLAS's matrix products.
+    #[cfg(feature = "cuda")]
+    fn forward_cuda(&self, x: &Tensor, batch: usize, seq: usize, mask_bias: Option<&Tensor>) -> candle_core::Result<Tensor> {
+        use crate::models::cuda_ops;
+        let bias = |l: &Linear| l.bias().cloned().ok_or_else(|| candle_core::Error::Msg("a projection without bias".into()));
+        let product = |x: &Tensor, l: &Linear| x.matmul(&l.weight().t()?);
+        let qkv = cuda_ops::qkv_heads(&product(x, &self.qkv)?, &bias(&self.qkv)?, batch, seq, self.heads)?;
+        let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
+        let probs = cuda_ops::masked_softmax(&q.matmul(&k.t()?)?, mask_bias)?;
+        let ctx = cuda_ops::heads_merge(&probs.matmul(&v)?)?;
+        let x = cuda_ops::bias_residual_norm(&product(&ctx, &self.attn_out)?, x, &self.norm_params[0], self.attn_norm.eps())?;
+        let inner = cuda_ops::bias_act(&product(&x, &self.intermediate)?, &bias(&self.intermediate)?, true)?;
+        cuda_ops::bias_residual_norm(&product(&inner, &self.output)?, &x, &self.norm_params[1], self.out_norm.eps())
     }
 }
 
@@ -148,12 +193,12 @@ impl BertModel {
     }
 
     /// Last hidden state [batch, seq, hidden] for `input_ids` [batch, seq] (u32) and
-    /// `attention_mask` [batch, seq] (f32, 1 = token, 0 = padding). `between_layers` runs
-    /// before each layer: the SQL layer checks for cancellation there.
+    /// `attention_mask` [batch, seq] (f32, 1 = token, 0 = padding; `None`: no padding).
+    /// `between_layers` runs before each layer: the SQL layer checks for cancellation there.
     pub fn forward(
         &self,
         input_ids: &Tensor,
-        attention_mask: &Tensor,
+        attention_mask: Option<&Tensor>,
         between_layers: &mut dyn FnMut(),
     ) -> candle_core::Result<Tensor> {
         let (batch, seq) = input_ids.dims2()?;
@@ -162,12 +207,13 @@ impl BertModel {
         let mut x = self.embeddings.forward(input_ids, &token_types)?.reshape((batch * seq, hidden))?;
         // (1 - mask) * -1e4: padding gets exp(-1e4) = 0 after softmax, as in transformers,
         // without the f32::MIN that overflows in half precision.
-        let mask_bias = ((attention_mask.to_dtype(DType::F32)? - 1.0)? * 1e4)?
-            .reshape((batch, 1, 1, seq))?
-            .to_dtype(x.dtype())?;
+        let mask_bias = match attention_mask {
+            Some(m) => Some(((m.to_dtype(DType::F32)? - 1.0)? * 1e4)?.reshape((batch, seq))?.contiguous()?),
+            None => None,
+        };
         for layer in &self.layers {
             between_layers();
-            x = layer.forward(&x, batch, seq, &mask_bias)?;
+            x = layer.forward(&x, batch, seq, mask_bias.as_ref())?;
         }
         x.reshape((batch, seq, hidden))
     }

@@ -10,6 +10,7 @@ use crate::models::text_prefix::{BertPrefix, Bounded};
 use crate::models::unigram::Unigram;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
+use rayon::prelude::*;
 use std::path::Path;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
@@ -103,14 +104,19 @@ impl Embedder {
         Self::load_with(spec, dir, device, Backend::Auto)
     }
 
+    /// On a GPU, in `dtype` (F16 or F32); the CPU encoder always computes in f32.
+    pub fn load_as(spec: &'static ModelSpec, dir: &Path, device: &Device, dtype: DType) -> Result<Self> {
+        Self::load_parts(spec, dir, device, Backend::Auto, None, dtype)
+    }
+
     pub fn load_with(spec: &'static ModelSpec, dir: &Path, device: &Device, backend: Backend) -> Result<Self> {
-        Self::load_parts(spec, dir, device, backend, None)
+        Self::load_parts(spec, dir, device, backend, None, DType::F32)
     }
 
     /// The CPU encoder of `spec` fine-tuned by `adapter` (its tensors replace or add to the
     /// base's; the base weights stay shared in the mapping).
     pub fn load_adapted(spec: &'static ModelSpec, dir: &Path, adapter: std::sync::Arc<crate::models::adapter::Adapter>) -> Result<Self> {
-        Self::load_parts(spec, dir, &Device::Cpu, Backend::Auto, Some(adapter))
+        Self::load_parts(spec, dir, &Device::Cpu, Backend::Auto, Some(adapter), DType::F32)
     }
 
     fn load_parts(
@@ -119,6 +125,7 @@ impl Embedder {
         device: &Device,
         backend: Backend,
         adapter: Option<std::sync::Arc<crate::models::adapter::Adapter>>,
+        dtype: DType,
     ) -> Result<Self> {
         // The sha256 check (~90 MB) runs on a second thread while this one reads the config and
         // builds the tokenizer; nothing is used before the check has passed.
@@ -145,7 +152,7 @@ impl Embedder {
             } else {
                 // SAFETY: the file was just verified and model files are never replaced in place
                 // (a new version gets a new name), so the mapping stays valid.
-                let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, device) }.map_err(|e| weights_error(&e))?;
+                let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], dtype, device) }.map_err(|e| weights_error(&e))?;
                 Encoder::Candle(BertModel::load(vb, &cfg).map_err(|e| weights_error(&e))?)
             };
             (encoder, Framing::Tokenizer)
@@ -212,6 +219,15 @@ impl Embedder {
             }
     }
 
+    /// Candle's encoder when this embedder runs it (a GPU, or the reference): for benchmarks
+    /// that time the forward pass alone.
+    pub fn candle_model(&self) -> Option<&BertModel> {
+        match &self.encoder {
+            Encoder::Candle(m) => Some(m),
+            Encoder::Cpu(_) => None,
+        }
+    }
+
     pub fn dims(&self) -> usize {
         self.spec.dims
     }
@@ -241,7 +257,10 @@ impl Embedder {
     /// The encoder's input sequences of each text, each with its weight in the text's mean:
     /// one sequence for a BERT model; windows for E5 (weighted by their content tokens).
     pub fn windows(&self, texts: &[&str]) -> Result<Vec<Vec<(Vec<u32>, f32)>>> {
-        let bounded: Vec<String> = texts.iter().map(|t| self.with_prefix(&self.bound(t, &mut || {}).text).into_owned()).collect();
+        // On rayon's pool, as the tokenizer's own encode_batch: bounding a review costs about as
+        // much as tokenizing what is kept, and a GPU batch holds hundreds.
+        let bound_one = |t: &&str| self.with_prefix(&self.bound(t, &mut || {}).text).into_owned();
+        let bounded: Vec<String> = if texts.len() > 1 { texts.par_iter().map(bound_one).collect() } else { texts.iter().map(bound_one).collect() };
         match (&self.tokenizer, self.framing) {
             (TextTokenizer::Hf(tok), Framing::Tokenizer) => {
                 let enc = tok
@@ -296,7 +315,9 @@ impl Embedder {
     /// whatever the number and length of the texts.
     pub fn embed_each(&self, texts: &[&str], limits: Limits, sink: &mut dyn EmbedSink) -> Result<()> {
         let mut done = 0;
-        for (w, chunk) in texts.chunks(WINDOW).enumerate() {
+        // A window at least as wide as a batch, so that a GPU's large batches are not cut.
+        let window = WINDOW.max(limits.batch_size);
+        for (w, chunk) in texts.chunks(window).enumerate() {
             sink.check();
             // Every input sequence of the chunk's texts, with its text and weight.
             let mut ids = Vec::new();
@@ -339,7 +360,7 @@ impl Embedder {
                         mean.iter_mut().for_each(|m| *m /= total);
                         let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
                         mean.iter_mut().for_each(|m| *m /= norm);
-                        sink.row(w * WINDOW + t, mean);
+                        sink.row(w * window + t, mean);
                         done += 1;
                     }
                 }
@@ -362,7 +383,9 @@ impl Embedder {
         let device = model.device();
         let ids = Tensor::from_vec(flat_ids, (batch.len(), seq), device)?;
         let mask = Tensor::from_vec(flat_mask, (batch.len(), seq), device)?;
-        let hidden = model.forward(&ids, &mask, between_layers)?;
+        // Batches are sorted by length, so often none is padded and attention needs no mask.
+        let padded = batch.iter().any(|t| t.len() != seq);
+        let hidden = model.forward(&ids, padded.then_some(&mask), between_layers)?;
         Ok(mean_pool_normalize(&hidden, &mask)?.to_device(&Device::Cpu)?.to_vec2::<f32>()?)
     }
 }

@@ -4,6 +4,8 @@ pub mod adapter;
 pub mod bert;
 pub mod cpu_bert;
 pub mod cpu_ops;
+#[cfg(feature = "cuda")]
+pub mod cuda_ops;
 pub mod device;
 pub mod e5_file;
 pub mod embedder;

@@ -8,11 +8,11 @@
 //! still holding one keeps its `Arc` until it is done).
 
 use crate::error::{Error, Result, SqlState};
-use crate::models::device::{self, DeviceChoice};
+use crate::models::device::{self, DeviceChoice, GpuPrecision};
 use crate::models::embedder::Embedder;
 use crate::models::sentiment::Sentiment;
 use crate::models::{files, manifest};
-use candle_core::DeviceLocation;
+use candle_core::{DType, DeviceLocation};
 use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -29,7 +29,8 @@ pub struct Key {
     pub stamp: i64,
     /// Where its files were read from (shipped models); empty for trained ones.
     pub dir: PathBuf,
-    pub device: Option<DeviceLocation>,
+    /// Where it runs and in which precision (shipped models on a device).
+    pub device: Option<(DeviceLocation, DType)>,
 }
 
 struct Entry {
@@ -127,6 +128,7 @@ pub fn loaded() -> Vec<(&'static str, String, i64, usize)> {
 pub struct Settings {
     pub model_dir: PathBuf,
     pub device: DeviceChoice,
+    pub gpu_precision: GpuPrecision,
     pub cache_bytes: usize,
 }
 
@@ -135,9 +137,10 @@ pub fn embedder(name: &str, settings: &Settings) -> Result<Arc<Embedder>> {
     let spec = manifest::find(name, "embedding")?;
     let dir = files::model_path(&settings.model_dir, spec);
     let dev = device::select(settings.device)?;
-    let key = Key { kind: "embedder", name: spec.name.clone(), version: 0, stamp: 0, dir: dir.clone(), device: Some(dev.location()) };
+    let dtype = device::dtype_for(&dev, settings.gpu_precision);
+    let key = Key { kind: "embedder", name: spec.name.clone(), version: 0, stamp: 0, dir: dir.clone(), device: Some((dev.location(), dtype)) };
     get_or_load(key, settings.cache_bytes, || {
-        let embedder = Embedder::load(spec, &dir, &dev)?;
+        let embedder = Embedder::load_as(spec, &dir, &dev, dtype)?;
         let bytes = files::installed_size(spec, &dir).unwrap_or(0) as usize + embedder.private_bytes();
         release_freed_heap();
         Ok((embedder, bytes))

@@ -43,6 +43,13 @@ SELECT bool_and(1 - (e <=> embed_text(s)) > 0.99999) AS same_with_one_thread, cu
 FROM unnest(ARRAY['one', 'two words here', 'a review that is a good deal longer than the others, with more word pieces than sixteen'],
             embed_texts(ARRAY['one', 'two words here', 'a review that is a good deal longer than the others, with more word pieces than sixteen'])) t(s, e);
 RESET shopml.threads;
+-- shopml.gpu_precision is for GPUs: the CPU computes in f32 whatever it says
+SET shopml.gpu_precision = 'f32';
+CREATE TEMP TABLE under_f32 AS SELECT embed_text('red running shoes') AS e;
+SET shopml.gpu_precision = 'f16';
+SELECT 1 - (embed_text('red running shoes') <=> e) > 0.99999 AS same_under_f16, current_setting('shopml.gpu_precision') AS gpu_precision
+FROM under_f32;
+RESET shopml.gpu_precision;
 
 -- immutable, strict, parallel safe: usable in a generated column and an expression index
 CREATE TABLE products (id int PRIMARY KEY, title text, emb vector(384) GENERATED ALWAYS AS (shopml.embed_text(title)) STORED);
@@ -60,6 +67,7 @@ SELECT embed_texts(ARRAY['x'], 'bert-base-uncased');
 SET shopml.batch_size = 0;
 SET shopml.threads = -1;
 SET shopml.threads = 65;
+SET shopml.gpu_precision = 'bf8';
 SET shopml.device = 'tpu';
 SET shopml.device = 'cuda';
 SELECT embed_text('x');
