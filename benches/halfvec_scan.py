@@ -50,9 +50,14 @@ def main():
         c.execute(f"CREATE TABLE items_h AS SELECT id, embedding::shopml.halfvec({DIM}) AS embedding, "
                   f"shopml.binary_quantize(embedding)::bit({DIM}) AS bits FROM items")
         c.execute("VACUUM ANALYZE items_h")
+        # The bits alone in a narrow table (9x fewer pages to scan), re-ranked through a btree on id.
+        c.execute("DROP TABLE IF EXISTS items_b")
+        c.execute("CREATE TABLE items_b AS SELECT id, bits FROM items_h")
+        c.execute("CREATE INDEX ON items_h (id)")
+        c.execute("VACUUM ANALYZE items_b")
         t_h = time.perf_counter() - t
         c.execute("SET max_parallel_workers_per_gather = 0")
-        for tbl in ("items", "items_h"):
+        for tbl in ("items", "items_h", "items_b"):
             c.execute(f"SELECT count(*) FROM {tbl}").fetchone()
         sizes = {t: c.execute("SELECT pg_table_size(%s::regclass)", (t,)).fetchone()[0] for t in ("items", "items_h")}
         methods = {
@@ -69,6 +74,10 @@ def main():
                 "SELECT id FROM items_h WHERE ctid = ANY(ARRAY(SELECT ctid FROM items_h "
                 f"ORDER BY bits OPERATOR(shopml.<~>) shopml.binary_quantize(%s::shopml.vector)::bit(384) LIMIT {n})) "
                 "ORDER BY embedding OPERATOR(shopml.<=>) %s::shopml.halfvec LIMIT 10")
+        methods["bits in their own table, top 400 ids, re-ranked by halfvec <=>"] = (
+            "SELECT id FROM items_h WHERE id = ANY(ARRAY(SELECT id FROM items_b "
+            "ORDER BY bits OPERATOR(shopml.<~>) shopml.binary_quantize(%s::shopml.vector)::bit(384) LIMIT 400)) "
+            "ORDER BY embedding OPERATOR(shopml.<=>) %s::shopml.halfvec LIMIT 10")
         out = {}
         for name, sql in methods.items():
             n_params = sql.count("%s")

@@ -12,17 +12,24 @@ use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 pg_finfo!(pg_finfo_hamming_distance, pg_finfo_jaccard_distance, pg_finfo_binary_quantize, pg_finfo_vector_concat);
 
-/// Bytes of a varbit: header, int32 bit length, then the bits.
-const BIT_HEADER: usize = pg_sys::VARHDRSZ + 4;
+/// Bytes of a varbit after its varlena header: int32 bit length, then the bits.
+const BIT_LEN_BYTES: usize = 4;
+/// A new varbit: 4-byte varlena header, bit length, bits.
+const BIT_HEADER: usize = pg_sys::VARHDRSZ + BIT_LEN_BYTES;
 
-/// The bit length and bytes of `bit` argument `n` (detoasted).
+/// The bit length and bytes of `bit` argument `n`. Read in place when the value is stored with a
+/// short (1-byte) header, as every bit(n) of up to 976 bits is: a scan then copies nothing per row.
 unsafe fn arg_bits<'a>(fcinfo: FunctionCallInfo, n: usize) -> (u32, &'a [u8]) {
     let raw = pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n);
-    let p = pg_sys::pg_detoast_datum(raw.cast_mut_ptr()) as *const u8;
-    let total = pgrx::varlena::varsize_any(p as *const pg_sys::varlena);
-    let bits = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i32).max(0) as u32;
-    let bytes = (bits as usize).div_ceil(8).min(total.saturating_sub(BIT_HEADER));
-    (bits, std::slice::from_raw_parts(p.add(BIT_HEADER), bytes))
+    let p = pg_sys::pg_detoast_datum_packed(raw.cast_mut_ptr());
+    let body = pgrx::varlena::vardata_any(p) as *const u8;
+    let total = pgrx::varlena::varsize_any_exhdr(p);
+    if total < BIT_LEN_BYTES {
+        Error::new(SqlState::DataCorrupted, format!("corrupt bit datum of {total} bytes")).report();
+    }
+    let bits = std::ptr::read_unaligned(body as *const i32).max(0) as u32;
+    let bytes = (bits as usize).div_ceil(8).min(total - BIT_LEN_BYTES);
+    (bits, std::slice::from_raw_parts(body.add(BIT_LEN_BYTES), bytes))
 }
 
 /// Both bit arguments, of one length (pgvector's message otherwise).

@@ -27,3 +27,16 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT jaccard_distance('1', '10')$q$,
   $q$SELECT (SELECT array_fill(1, ARRAY[16000])::vector) || '[1]'$q$,
   $q$SELECT binary_quantize(NULL::vector)$q$]) q;
+
+-- Stored values are read in place when they have a short (1-byte) header (up to 976 bits), and
+-- detoasted otherwise; both agree with Postgres's own bit operators.
+SELECT setseed(0.42) IS NOT NULL AS seeded;
+CREATE TEMP TABLE bit_rows AS
+SELECT n, i,
+       (SELECT string_agg(CASE WHEN random() < 0.5 THEN '1' ELSE '0' END, '') FROM generate_series(1, n) s WHERE i > 0)::varbit AS a,
+       (SELECT string_agg(CASE WHEN random() < 0.5 THEN '1' ELSE '0' END, '') FROM generate_series(1, n) s WHERE i > 0)::varbit AS b
+FROM unnest(ARRAY[8, 384, 976, 977, 2000, 40000]) n, generate_series(1, 3) i;
+SELECT n, bool_and(a <~> b = bit_count(a # b)) AS hamming_matches,
+       bool_and(abs((a <%> b) - (1 - bit_count(a & b)::float8 / bit_count(a | b))) < 1e-12) AS jaccard_matches,
+       min(pg_column_size(a)) AS stored_bytes
+FROM bit_rows GROUP BY n ORDER BY n;
