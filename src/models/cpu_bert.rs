@@ -23,7 +23,7 @@ use std::path::Path;
 
 /// Up to this many token rows a linear layer streams its weights through a dot kernel instead of
 /// packing them for gemm (a search query is ~8 tokens).
-const FEW_ROWS: usize = 16;
+const FEW_ROWS: usize = crate::models::cpu_gemv::MAX_ROWS;
 
 /// A tensor's f32 elements: a range of element indices in the mapped file, or in the adapter.
 #[derive(Clone, Debug)]
@@ -420,9 +420,7 @@ impl CpuBert {
                     if let Some(next) = w.get((o + 1) * inp..(o + 2) * inp) {
                         crate::core::distance::prefetch(next);
                     }
-                    for (r, c) in cell.iter_mut().enumerate() {
-                        *c = crate::core::distance::dot_cached(&x[r * inp..(r + 1) * inp], w_row);
-                    }
+                    crate::models::cpu_gemv::dot_rows(x, inp, w_row, cell);
                 }
             });
             for r in 0..rows {

@@ -3,6 +3,7 @@
 pub mod adapter;
 pub mod bert;
 pub mod cpu_bert;
+pub mod cpu_gemv;
 pub mod cpu_ops;
 #[cfg(feature = "cuda")]
 pub mod cuda_ops;
