@@ -31,6 +31,7 @@ fn main() -> Res<()> {
         // Compiles the fused kernels with NVRTC (no GPU needed): a check of the CUDA source.
         Some("ptx") => {
             println!("{} bytes of PTX", shopml::models::cuda_ops::ptx()?.len());
+            println!("{} bytes of PTX (attention)", shopml::models::cuda_attention::ptx()?.len());
             return Ok(());
         }
         // Where the CPU side of a batch goes: bounding the texts, then tokenizing them.
@@ -164,6 +165,8 @@ fn profile() -> Res<()> {
     time("fused: heads_merge", &mut || cuda_ops::heads_merge(&ctx4))?;
     time("fused: bias_residual [n,384]", &mut || cuda_ops::bias_residual(&ao, &b_o, &x))?;
     time("fused: bias + gelu_erf [n,1536]", &mut || cuda_ops::bias_act(&i_mm, &b_i, true))?;
+    time("fused: attention (bias, heads, scores, softmax, merge)", &mut || shopml::models::cuda_attention::fused(&qkv_mm, &b_qkv, None, b, s, heads))?;
+    time("fused: attention, masked", &mut || shopml::models::cuda_attention::fused(&qkv_mm, &b_qkv, Some(&mask), b, s, heads))?;
     let params = Tensor::stack(&[&b_o, &gamma, &beta], 0)?;
     time("fused: bias + residual + layer_norm [n,384]", &mut || cuda_ops::bias_residual_norm(&ao, &x, &params, 1e-12))?;
     Ok(())

@@ -156,10 +156,16 @@ impl Layer {
         use crate::models::cuda_ops;
         let bias = |l: &Linear| l.bias().cloned().ok_or_else(|| candle_core::Error::Msg("a projection without bias".into()));
         let product = |x: &Tensor, l: &Linear| x.matmul(&l.weight().t()?);
-        let qkv = cuda_ops::qkv_heads(&product(x, &self.qkv)?, &bias(&self.qkv)?, batch, seq, self.heads)?;
-        let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
-        let probs = cuda_ops::masked_softmax(&q.matmul(&k.t()?)?, mask_bias)?;
-        let ctx = cuda_ops::heads_merge(&probs.matmul(&v)?)?;
+        use crate::models::cuda_attention;
+        let projected = product(x, &self.qkv)?;
+        let ctx = if cuda_attention::applies(x.dtype(), self.head_dim, seq) {
+            cuda_attention::fused(&projected, &bias(&self.qkv)?, mask_bias, batch, seq, self.heads)?
+        } else {
+            let qkv = cuda_ops::qkv_heads(&projected, &bias(&self.qkv)?, batch, seq, self.heads)?;
+            let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
+            let probs = cuda_ops::masked_softmax(&q.matmul(&k.t()?)?, mask_bias)?;
+            cuda_ops::heads_merge(&probs.matmul(&v)?)?
+        };
         let x = cuda_ops::bias_residual_norm(&product(&ctx, &self.attn_out)?, x, &self.norm_params[0], self.attn_norm.eps())?;
         let inner = cuda_ops::bias_act(&product(&x, &self.intermediate)?, &bias(&self.intermediate)?, true)?;
         cuda_ops::bias_residual_norm(&product(&inner, &self.output)?, &x, &self.norm_params[1], self.out_norm.eps())

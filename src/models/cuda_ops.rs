@@ -11,7 +11,8 @@ use candle_core::cuda_backend::{CudaDType, CudaDevice, WrapErr};
 use candle_core::{CpuStorage, CudaStorage, CustomOp1, CustomOp2, CustomOp3, DType, Layout, Result, Shape, Tensor, WithDType};
 use std::sync::OnceLock;
 
-const SOURCE: &str = r#"
+/// Half/float loads and stores shared by the kernels of this file and cuda_attention.rs.
+pub(crate) const PRELUDE: &str = r#"
 typedef unsigned short half_t;
 __device__ __forceinline__ float h2f(unsigned short h) { float f; asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h)); return f; }
 __device__ __forceinline__ unsigned short f2h(float f) { unsigned short h; asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f)); return h; }
@@ -50,6 +51,9 @@ __device__ __forceinline__ void st2(float* p, unsigned i, const float* v) { *rei
 __device__ __forceinline__ void st2(half_t* p, unsigned i, const float* v) {
     *reinterpret_cast<unsigned*>(p + i) = (unsigned)f2h(v[0]) | ((unsigned)f2h(v[1]) << 16);
 }
+"#;
+
+const SOURCE: &str = r#"
 #define FOR_EACH(i, total) for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (total); i += gridDim.x * blockDim.x)
 __device__ __forceinline__ float gelu(float v) { return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f)); }
 
@@ -279,7 +283,7 @@ const MODULE: &str = "shopml_encoder";
 pub fn ptx() -> Result<&'static str> {
     static PTX: OnceLock<std::result::Result<String, String>> = OnceLock::new();
     PTX.get_or_init(|| {
-        let src = format!("{SOURCE}{ENTRIES}");
+        let src = format!("{PRELUDE}{SOURCE}{ENTRIES}");
         nvrtc::compile_ptx(src).map(|p| p.to_src()).map_err(|e| format!("{e:?}"))
     })
     .as_deref()
@@ -293,11 +297,11 @@ fn cfg(elems: usize) -> LaunchConfig {
 
 /// Kernel indices are 32-bit: a pass larger than that is refused (the caller's batch limits keep
 /// passes far below: 262,144 tokens x 1,536 is 0.4 G).
-fn count(elems: usize) -> Result<u32> {
+pub(crate) fn count(elems: usize) -> Result<u32> {
     u32::try_from(elems).map_err(|_| candle_core::Error::Msg(format!("{elems} elements exceed a CUDA kernel's 32-bit index")))
 }
 
-fn contiguous(l: &Layout, what: &str) -> Result<usize> {
+pub(crate) fn contiguous(l: &Layout, what: &str) -> Result<usize> {
     if !l.is_contiguous() {
         candle_core::bail!("{what}: the CUDA kernel needs a contiguous input");
     }

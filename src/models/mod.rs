@@ -6,6 +6,8 @@ pub mod cpu_bert;
 pub mod cpu_gemv;
 pub mod cpu_ops;
 #[cfg(feature = "cuda")]
+pub mod cuda_attention;
+#[cfg(feature = "cuda")]
 pub mod cuda_ops;
 pub mod device;
 pub mod e5_file;
