@@ -686,3 +686,43 @@ BEGIN
     END IF;
 END
 $hnsw$;
+
+-- halfvec columns (pgvector's halfvec_*_ops): the index widens the values to f32, exactly, so its
+-- distances are the halfvec operators' own. Under shopml_hnsw, and under hnsw when that is ours.
+CREATE FUNCTION @extschema@.hnsw_halfvec_l2_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_halfvec_l2_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_halfvec_l2_support(internal) IS 'support function of halfvec_l2_ops for HNSW indexes: the index orders by L2 distance';
+CREATE FUNCTION @extschema@.hnsw_halfvec_ip_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_halfvec_ip_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_halfvec_ip_support(internal) IS 'support function of halfvec_ip_ops for HNSW indexes: the index orders by negative inner product';
+CREATE FUNCTION @extschema@.hnsw_halfvec_cosine_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_halfvec_cosine_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_halfvec_cosine_support(internal) IS 'support function of halfvec_cosine_ops for HNSW indexes: the index orders by cosine distance (zero vectors are not indexed)';
+CREATE FUNCTION @extschema@.hnsw_halfvec_l1_support(internal) RETURNS integer
+    AS 'MODULE_PATHNAME', 'hnsw_halfvec_l1_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hnsw_halfvec_l1_support(internal) IS 'support function of halfvec_l1_ops for HNSW indexes: the index orders by L1 distance';
+
+DO LANGUAGE plpgsql $halfvec_hnsw$
+DECLARE
+    am pg_catalog.name;
+    c record;
+BEGIN
+    FOR am IN SELECT amname FROM pg_catalog.pg_am
+              WHERE amname OPERATOR(pg_catalog.=) ANY (ARRAY['shopml_hnsw', 'hnsw']::pg_catalog.name[])
+                AND amhandler::pg_catalog.oid OPERATOR(pg_catalog.=) '@extschema@.shopml_hnsw_handler(internal)'::pg_catalog.regprocedure::pg_catalog.oid
+    LOOP
+        FOR c IN SELECT * FROM (VALUES ('halfvec_l2_ops', '<->', 'hnsw_halfvec_l2_support'),
+                                       ('halfvec_ip_ops', '<#>', 'hnsw_halfvec_ip_support'),
+                                       ('halfvec_cosine_ops', '<=>', 'hnsw_halfvec_cosine_support'),
+                                       ('halfvec_l1_ops', '<+>', 'hnsw_halfvec_l1_support')) v(opclass, op, support)
+        LOOP
+            EXECUTE pg_catalog.format(
+                'CREATE OPERATOR CLASS @extschema@.%I FOR TYPE @extschema@.halfvec USING %I AS '
+                'OPERATOR 1 @extschema@.%s (@extschema@.halfvec, @extschema@.halfvec) FOR ORDER BY pg_catalog.float_ops, '
+                'FUNCTION 1 @extschema@.%I(internal)', c.opclass, am, c.op, c.support);
+            EXECUTE pg_catalog.format('COMMENT ON OPERATOR CLASS @extschema@.%I USING %I IS %L',
+                c.opclass, am, pg_catalog.format('HNSW index for ORDER BY halfvec %s query', c.op));
+        END LOOP;
+    END LOOP;
+END
+$halfvec_hnsw$;

@@ -68,7 +68,13 @@ impl HalfArg {
 /// # Safety
 /// Argument `n` must be a non-null halfvec datum.
 pub(crate) unsafe fn arg_halfvec(fcinfo: FunctionCallInfo, n: usize) -> HalfArg {
-    let p = detoasted(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n));
+    halfvec_from_datum(pgrx::fcinfo::pg_getarg_datum_raw(fcinfo, n))
+}
+
+/// # Safety
+/// `d` must be a non-null halfvec datum; the result is valid while the datum is.
+pub(crate) unsafe fn halfvec_from_datum(d: Datum) -> HalfArg {
+    let p = detoasted(d);
     let len = pgrx::varlena::varsize_any(p.cast());
     let dim = std::ptr::read_unaligned(p.add(pg_sys::VARHDRSZ) as *const i16);
     if dim < 1 || len < HEADER + dim as usize * 2 {

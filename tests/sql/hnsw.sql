@@ -49,6 +49,46 @@ CREATE INDEX items_l1 ON items USING shopml_hnsw (embedding vector_l1_ops);
 SELECT pg_temp.recall('<+>') >= 0.95 AS l1_recall_ok;
 DROP INDEX items_l1;
 
+-- halfvec columns (pgvector's halfvec_*_ops), under both names, against the exact halfvec scan
+CREATE TABLE items_h (id int PRIMARY KEY, embedding halfvec(16));
+INSERT INTO items_h SELECT id, embedding FROM items;
+CREATE FUNCTION pg_temp.truth_h(op text) RETURNS TABLE (qid int, id int) AS $$
+BEGIN
+  SET LOCAL enable_indexscan = off;
+  RETURN QUERY EXECUTE format('SELECT qid, t.id FROM queries, LATERAL (SELECT id FROM items_h ORDER BY embedding %s q::halfvec LIMIT 10) t', op);
+END $$ LANGUAGE plpgsql;
+CREATE FUNCTION pg_temp.recall_h(op text) RETURNS numeric AS $$
+DECLARE r numeric;
+BEGIN
+  SET LOCAL enable_seqscan = off;
+  EXECUTE format('SELECT count(*) / 500.0 FROM queries, LATERAL (SELECT id FROM items_h ORDER BY embedding %s q::halfvec LIMIT 10) t
+                   WHERE (qid, t.id) IN (SELECT * FROM pg_temp.truth_h(%L))', op, op) INTO r;
+  RETURN r;
+END $$ LANGUAGE plpgsql;
+CREATE INDEX items_h_l2 ON items_h USING hnsw (embedding halfvec_l2_ops);
+EXPLAIN (COSTS OFF) SELECT id FROM items_h ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5;
+SELECT pg_temp.recall_h('<->') >= 0.95 AS halfvec_l2_recall_ok;
+-- the nearest row to a stored value is itself, at distance 0
+SELECT id, embedding <-> (SELECT embedding FROM items_h WHERE id = 1234) AS d
+  FROM items_h ORDER BY embedding <-> (SELECT embedding FROM items_h WHERE id = 1234) LIMIT 1;
+DROP INDEX items_h_l2;
+CREATE INDEX items_h_cos ON items_h USING shopml_hnsw (embedding halfvec_cosine_ops);
+SELECT pg_temp.recall_h('<=>') >= 0.95 AS halfvec_cosine_recall_ok;
+-- a vector query (embed_text's type) is cast to halfvec and uses the index too
+EXPLAIN (COSTS OFF) SELECT id FROM items_h ORDER BY embedding <=> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]'::vector LIMIT 5;
+DROP INDEX items_h_cos;
+CREATE INDEX items_h_ip ON items_h USING hnsw (embedding halfvec_ip_ops);
+SELECT pg_temp.recall_h('<#>') >= 0.90 AS halfvec_ip_recall_ok;
+DROP INDEX items_h_ip;
+CREATE INDEX items_h_l1 ON items_h USING hnsw (embedding halfvec_l1_ops);
+INSERT INTO items_h SELECT i, pg_temp.point(i, i % 20) FROM generate_series(5001, 5500) i;
+SELECT pg_temp.recall_h('<+>') >= 0.95 AS halfvec_l1_recall_after_inserts;
+-- an index on a halfvec column without dimensions, and a query of other dimensions
+CREATE TABLE items_h_any (embedding halfvec);
+CREATE INDEX ON items_h_any USING hnsw (embedding halfvec_l2_ops);
+SELECT id FROM items_h ORDER BY embedding <+> '[1,2,3]'::halfvec LIMIT 1;
+DROP TABLE items_h, items_h_any;
+
 -- inserts, updates and deletes after the build
 CREATE INDEX items_l2 ON items USING shopml_hnsw (embedding vector_l2_ops);
 INSERT INTO items SELECT i, i % 20, pg_temp.point(i, i % 20) FROM generate_series(3001, 4000) i;

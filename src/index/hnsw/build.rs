@@ -8,7 +8,6 @@ use super::{index_settings, IndexSettings};
 use crate::core::hnsw::{insert, Graph, MemoryGraph, NodeId, Params};
 use crate::core::rng::SplitMix;
 use crate::pg::progress::Progress;
-use crate::types::memory_vector::vector_from_datum;
 use pgrx::{pg_guard, pg_sys};
 
 /// Build phases for pg_stat_progress_create_index (1 is Postgres' "initializing").
@@ -105,10 +104,7 @@ unsafe extern "C-unwind" fn build_callback(
     if *isnull {
         return;
     }
-    let v = vector_from_datum(*values);
-    super::check_dims(&s.settings, v.dim());
-    s.scratch.clear();
-    s.scratch.extend_from_slice(v.as_slice());
+    super::read_values(&s.settings, *values, &mut s.scratch);
     let metric = s.settings.metric;
     if !metric.prepare(&mut s.scratch) {
         return;

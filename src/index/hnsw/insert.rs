@@ -3,9 +3,8 @@
 //! scans never wait for it.
 
 use super::pages::{self, PageGraph};
-use super::{check_dims, index_settings};
+use super::{index_settings, read_values};
 use crate::core::hnsw::{insert, Params};
-use crate::types::memory_vector::vector_from_datum;
 use pgrx::{pg_guard, pg_sys};
 
 /// Inserts one prepared vector into the pages; updates the metapage when the entry point or the
@@ -39,9 +38,8 @@ pub unsafe extern "C-unwind" fn aminsert(
         return false;
     }
     let settings = index_settings(index);
-    let v = vector_from_datum(*values);
-    check_dims(&settings, v.dim());
-    let mut vector = v.as_slice().to_vec();
+    let mut vector = Vec::with_capacity(settings.layout.dims);
+    read_values(&settings, *values, &mut vector);
     if !settings.metric.prepare(&mut vector) {
         return false;
     }

@@ -63,7 +63,19 @@ pub struct IndexSettings {
     pub ef_construction: usize,
     pub metric: Metric,
     pub max_level: usize,
+    pub column: Column,
 }
+
+/// The indexed column's type. halfvec values are widened to f32 in the index (exactly: every
+/// binary16 value is an f32), so its distances are the halfvec operators' own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Vector,
+    Halfvec,
+}
+
+/// Added to the metric code by the halfvec operator classes' support functions.
+const HALFVEC_CODE: i32 = 0x100;
 
 /// # Safety
 /// `index` must be an open `shopml_hnsw` index relation.
@@ -73,11 +85,15 @@ pub unsafe fn index_settings(index: pg_sys::Relation) -> IndexSettings {
     if ef_construction < 2 * m {
         Error::invalid_parameter("ef_construction must be greater than or equal to 2 * m").report();
     }
+    let proc = pg_sys::index_getprocid(index, 1, 1);
+    let code = pg_sys::OidFunctionCall1Coll(proc, pg_sys::InvalidOid, pg_sys::Datum::from(0)).value() as i32;
+    let column = if code & HALFVEC_CODE != 0 { Column::Halfvec } else { Column::Vector };
     let attr = (*(*index).rd_att).attrs.as_slice(1)[0];
     let dims = attr.atttypmod;
     if dims < 1 {
+        let ty = if column == Column::Halfvec { "halfvec" } else { "vector" };
         Error::invalid_parameter("column does not have dimensions")
-            .with_hint("declare the column as vector(n), e.g. ALTER TABLE ... ALTER COLUMN ... TYPE vector(384)")
+            .with_hint(format!("declare the column as {ty}(n), e.g. ALTER TABLE ... ALTER COLUMN ... TYPE {ty}(384)"))
             .report();
     }
     let max_dims = Layout::max_dims(m);
@@ -86,12 +102,31 @@ pub unsafe fn index_settings(index: pg_sys::Relation) -> IndexSettings {
             .with_hint("a smaller m leaves room for more dimensions")
             .report();
     }
-    let proc = pg_sys::index_getprocid(index, 1, 1);
-    let code = pg_sys::OidFunctionCall1Coll(proc, pg_sys::InvalidOid, pg_sys::Datum::from(0)).value() as i32;
-    let metric = Metric::from_code(code).unwrap_or_else(|| Error::internal(format!("unknown shopml_hnsw metric code {code}")).report());
+    let metric = Metric::from_code(code & !HALFVEC_CODE).unwrap_or_else(|| Error::internal(format!("unknown shopml_hnsw metric code {code}")).report());
     let layout = Layout { dims: dims as usize, m };
     let max_level = layout.max_level().unwrap_or(0);
-    IndexSettings { layout, m, ef_construction, metric, max_level }
+    IndexSettings { layout, m, ef_construction, metric, max_level, column }
+}
+
+/// The elements of `datum` (a value of the indexed column's type, or of a query) into `out`, as
+/// f32, after checking its dimensions against the index.
+///
+/// # Safety
+/// `datum` must be a non-null value of the index's column type.
+pub unsafe fn read_values(settings: &IndexSettings, datum: pg_sys::Datum, out: &mut Vec<f32>) {
+    out.clear();
+    match settings.column {
+        Column::Vector => {
+            let v = crate::types::memory_vector::vector_from_datum(datum);
+            check_dims(settings, v.dim());
+            out.extend_from_slice(v.as_slice());
+        }
+        Column::Halfvec => {
+            let h = crate::types::halfvec::halfvec_from_datum(datum);
+            check_dims(settings, h.as_slice().len());
+            out.extend(h.as_slice().iter().map(|x| x.to_f32()));
+        }
+    }
 }
 
 /// A vector of the wrong size for the index: pgvector's message.
@@ -151,6 +186,7 @@ unsafe extern "C-unwind" fn ambuildphasename(phase: i64) -> *mut std::ffi::c_cha
 }
 
 pg_finfo!(pg_finfo_shopml_hnsw_handler, pg_finfo_hnsw_l2_support, pg_finfo_hnsw_ip_support, pg_finfo_hnsw_cosine_support, pg_finfo_hnsw_l1_support);
+pg_finfo!(pg_finfo_hnsw_halfvec_l2_support, pg_finfo_hnsw_halfvec_ip_support, pg_finfo_hnsw_halfvec_cosine_support, pg_finfo_hnsw_halfvec_l1_support);
 
 sql_fn!(shopml_hnsw_handler, |_fcinfo| {
     let mut am = pgrx::PgBox::<pg_sys::IndexAmRoutine>::alloc_node(pg_sys::NodeTag::T_IndexAmRoutine);
@@ -180,3 +216,7 @@ sql_fn!(hnsw_l2_support, |_fcinfo| pg_sys::Datum::from(Metric::L2.code()));
 sql_fn!(hnsw_ip_support, |_fcinfo| pg_sys::Datum::from(Metric::InnerProduct.code()));
 sql_fn!(hnsw_cosine_support, |_fcinfo| pg_sys::Datum::from(Metric::Cosine.code()));
 sql_fn!(hnsw_l1_support, |_fcinfo| pg_sys::Datum::from(Metric::L1.code()));
+sql_fn!(hnsw_halfvec_l2_support, |_fcinfo| pg_sys::Datum::from(Metric::L2.code() | HALFVEC_CODE));
+sql_fn!(hnsw_halfvec_ip_support, |_fcinfo| pg_sys::Datum::from(Metric::InnerProduct.code() | HALFVEC_CODE));
+sql_fn!(hnsw_halfvec_cosine_support, |_fcinfo| pg_sys::Datum::from(Metric::Cosine.code() | HALFVEC_CODE));
+sql_fn!(hnsw_halfvec_l1_support, |_fcinfo| pg_sys::Datum::from(Metric::L1.code() | HALFVEC_CODE));

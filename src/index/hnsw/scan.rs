@@ -6,11 +6,10 @@
 //! last row returned, `strict_order` leaves such rows out.
 
 use super::pages::{self, PageGraph, DELETED};
-use super::{check_dims, index_settings};
+use super::{index_settings, read_values};
 use crate::core::hnsw::{start_search, LayerSearch, NodeId, Scored};
 use crate::error::{Error, SqlState};
 use crate::gucs::{self, IterativeScan};
-use crate::types::memory_vector::vector_from_datum;
 use pgrx::{pg_guard, pg_sys};
 use rustc_hash::FxHashSet;
 
@@ -100,9 +99,8 @@ unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
     }
     let index = (*scan).indexRelation;
     let settings = index_settings(index);
-    let v = vector_from_datum(key.sk_argument);
-    check_dims(&settings, v.dim());
-    let mut query = v.as_slice().to_vec();
+    let mut query = Vec::with_capacity(settings.layout.dims);
+    read_values(&settings, key.sk_argument, &mut query);
     // A zero query has no cosine distance: searching with it returns rows in no useful order,
     // like the exact scan's NaN distances.
     settings.metric.prepare(&mut query);
