@@ -158,7 +158,7 @@ impl Layer {
         let product = |x: &Tensor, l: &Linear| x.matmul(&l.weight().t()?);
         use crate::models::cuda_attention;
         let projected = product(x, &self.qkv)?;
-        let ctx = if cuda_attention::applies(x.dtype(), self.head_dim, seq) {
+        let ctx = if cuda_attention::applies(x.device(), x.dtype(), self.head_dim, seq) {
             cuda_attention::fused(&projected, &bias(&self.qkv)?, mask_bias, batch, seq, self.heads)?
         } else {
             let qkv = cuda_ops::qkv_heads(&projected, &bias(&self.qkv)?, batch, seq, self.heads)?;

@@ -162,9 +162,17 @@ pub fn ptx() -> Result<&'static str> {
     .map_err(|e| candle_core::Error::Msg(format!("compiling the fused attention kernel: {e}")))
 }
 
-/// Whether `fused` applies: f16, heads of 32, sequences of at most 128.
-pub fn applies(dtype: DType, head_dim: usize, seq: usize) -> bool {
-    dtype == DType::F16 && head_dim == HEAD_DIM && seq <= MAX_SEQ
+/// Whether `fused` applies: f16, heads of 32, sequences of at most 128, on a GPU that loads the
+/// kernel (compute capability 8.0 and up; tried once per process, older GPUs take the unfused path).
+pub fn applies(device: &candle_core::Device, dtype: DType, head_dim: usize, seq: usize) -> bool {
+    static LOADS: OnceLock<bool> = OnceLock::new();
+    dtype == DType::F16
+        && head_dim == HEAD_DIM
+        && seq <= MAX_SEQ
+        && *LOADS.get_or_init(|| match device {
+            candle_core::Device::Cuda(dev) => ptx().and_then(|p| dev.get_or_load_custom_func("attention_f16", MODULE, p)).is_ok(),
+            _ => false,
+        })
 }
 
 /// Self-attention of the q/k/v projection `qkv` [batch * seq, 3 * heads * 32] (before `bias`),
