@@ -98,9 +98,16 @@ pub fn check_elements(h: &[f16]) -> Result<()> {
 
 /// Widens `h` to f32 (the `half` crate uses F16C where the CPU has it).
 pub fn widen(h: &[f16]) -> Vec<f32> {
-    let mut out = vec![0f32; h.len()];
-    half::slice::HalfFloatSliceExt::convert_to_f32_slice(h, &mut out);
+    let mut out = Vec::new();
+    widen_into(h, &mut out);
     out
+}
+
+/// `widen` into `out` (its contents replaced), reusing its allocation.
+pub fn widen_into(h: &[f16], out: &mut Vec<f32>) {
+    out.clear();
+    out.resize(h.len(), 0.0);
+    half::slice::HalfFloatSliceExt::convert_to_f32_slice(h, out);
 }
 
 /// Fused AVX-512 kernels: 16 binary16 values widened in a register (vcvtph2ps) and multiplied

@@ -94,7 +94,6 @@ impl Layer {
         let (query, key, value) =
             (linear(h, h, attn.pp("self").pp("query"))?, linear(h, h, attn.pp("self").pp("key"))?, linear(h, h, attn.pp("self").pp("value"))?);
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let bias = |l: &Linear| l.bias().cloned().ok_or_else(|| candle_core::Error::Msg("a projection without bias".into()));
         let weight = Tensor::cat(&[(query.weight() * scale)?, key.weight().clone(), value.weight().clone()], 0)?;
         let qkv_bias = Tensor::cat(&[(bias(&query)? * scale)?, bias(&key)?, bias(&value)?], 0)?;
         let attn_out = linear(h, h, attn.pp("output").pp("dense"))?;
@@ -120,18 +119,13 @@ impl Layer {
         })
     }
 
-    /// `x`: [batch * seq, hidden]; `mask_bias`: [batch, seq] f32, 0 for tokens, a large negative
-    /// number for padding, or `None` when no sequence is padded.
+    /// `x`: [batch * seq, hidden]; `mask_bias`: 0 for tokens, a large negative number for
+    /// padding, in the layout of `attention_mask_bias`; `None` when no sequence is padded.
     fn forward(&self, x: &Tensor, batch: usize, seq: usize, mask_bias: Option<&Tensor>) -> candle_core::Result<Tensor> {
         #[cfg(feature = "cuda")]
         if x.device().is_cuda() {
             return self.forward_cuda(x, batch, seq, mask_bias);
         }
-        let mask_bias = match mask_bias {
-            Some(m) => Some(m.reshape((batch, 1, 1, seq))?.to_dtype(x.dtype())?),
-            None => None,
-        };
-        let mask_bias = mask_bias.as_ref();
         // [batch*seq, 3h] -> [3, batch, heads, seq, head_dim] in one copy.
         let qkv = self.qkv.forward(x)?.reshape((batch, seq, 3, self.heads, self.head_dim))?.permute((2, 0, 3, 1, 4))?.contiguous()?;
         let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
@@ -153,10 +147,8 @@ impl Layer {
     /// The same layer with the fused kernels of cuda_ops.rs around cuBLAS's matrix products.
     #[cfg(feature = "cuda")]
     fn forward_cuda(&self, x: &Tensor, batch: usize, seq: usize, mask_bias: Option<&Tensor>) -> candle_core::Result<Tensor> {
-        use crate::models::cuda_ops;
-        let bias = |l: &Linear| l.bias().cloned().ok_or_else(|| candle_core::Error::Msg("a projection without bias".into()));
+        use crate::models::{cuda_attention, cuda_ops};
         let product = |x: &Tensor, l: &Linear| x.matmul(&l.weight().t()?);
-        use crate::models::cuda_attention;
         let projected = product(x, &self.qkv)?;
         let ctx = if cuda_attention::applies(x.device(), x.dtype(), self.head_dim, seq) {
             cuda_attention::fused(&projected, &bias(&self.qkv)?, mask_bias, batch, seq, self.heads)?
@@ -214,7 +206,7 @@ impl BertModel {
         // (1 - mask) * -1e4: padding gets exp(-1e4) = 0 after softmax, as in transformers,
         // without the f32::MIN that overflows in half precision.
         let mask_bias = match attention_mask {
-            Some(m) => Some(((m.to_dtype(DType::F32)? - 1.0)? * 1e4)?.reshape((batch, seq))?.contiguous()?),
+            Some(m) => Some(attention_mask_bias(m, x.dtype())?),
             None => None,
         };
         for layer in &self.layers {
@@ -222,6 +214,24 @@ impl BertModel {
             x = layer.forward(&x, batch, seq, mask_bias.as_ref())?;
         }
         x.reshape((batch, seq, hidden))
+    }
+}
+
+/// The projection's bias (every BERT projection has one).
+fn bias(l: &Linear) -> candle_core::Result<Tensor> {
+    l.bias().cloned().ok_or_else(|| candle_core::Error::Msg("a projection without bias".into()))
+}
+
+/// The additive attention mask of `mask` [batch, seq] (1 = token, 0 = padding), once per forward
+/// pass, in the layout each path adds: f32 [batch, seq] for the CUDA kernels, which read it per
+/// key; [batch, 1, 1, seq] in the activations' `dtype` for candle's broadcast add elsewhere.
+fn attention_mask_bias(mask: &Tensor, dtype: DType) -> candle_core::Result<Tensor> {
+    let (batch, seq) = mask.dims2()?;
+    let bias = ((mask.to_dtype(DType::F32)? - 1.0)? * 1e4)?;
+    if mask.device().is_cuda() {
+        bias.contiguous()
+    } else {
+        bias.reshape((batch, 1, 1, seq))?.to_dtype(dtype)
     }
 }
 

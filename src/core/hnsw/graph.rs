@@ -68,15 +68,12 @@ impl Metric {
         }
     }
 
-    /// The distance between two prepared vectors.
+    /// The distance between two prepared vectors (both prefetched first).
     #[inline]
     pub fn distance(self, a: &[f32], b: &[f32]) -> f32 {
-        match self {
-            Metric::L2 => distance::l2_squared(a, b),
-            Metric::InnerProduct => -distance::dot(a, b),
-            Metric::Cosine => 1.0 - distance::dot(a, b),
-            Metric::L1 => distance::l1(a, b),
-        }
+        distance::prefetch(a);
+        distance::prefetch(b);
+        self.distance_cached(a, b)
     }
 }
 

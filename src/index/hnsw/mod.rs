@@ -124,7 +124,7 @@ pub unsafe fn read_values(settings: &IndexSettings, datum: pg_sys::Datum, out: &
         Column::Halfvec => {
             let h = crate::types::halfvec::halfvec_from_datum(datum);
             check_dims(settings, h.as_slice().len());
-            out.extend(h.as_slice().iter().map(|x| x.to_f32()));
+            crate::core::halfvec::widen_into(h.as_slice(), out);
         }
     }
 }
