@@ -5,7 +5,7 @@ MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: setup models install unit regress integration test data demo bench clean-cluster cuda install-cuda
+.PHONY: setup models install unit regress integration limits test data demo bench clean-cluster cuda install-cuda
 
 setup:
 	@bash scripts/setup.sh
@@ -33,9 +33,14 @@ regress: install models data
 integration: install data
 	bash tests/hnsw_integration.sh
 
+# Memory and cancellation as a hostile login role: a capped backend survives the largest inputs
+# of every set- or array-returning function and trainer; cancelled trainings leave no threads.
+limits: install models
+	bash tests/limits.sh
+
 # broken_build: a commit that does not compile fails `make install` and `make test`, even
 # with an older shopml.so installed.
-test: unit regress integration
+test: unit regress integration limits
 	bash tests/broken_build.sh
 
 data: setup

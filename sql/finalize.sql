@@ -5,7 +5,14 @@ COMMENT ON FUNCTION @extschema@.embed_text(text, text) IS 'sentence embedding of
 COMMENT ON FUNCTION @extschema@.embed_texts(text[], text) IS 'embeddings of many texts in batched forward passes; element i embeds inputs[i]';
 COMMENT ON FUNCTION @extschema@.l2_normalize(@extschema@.vector) IS 'unit vector in the same direction; a zero vector stays zero';
 COMMENT ON FUNCTION @extschema@.subvector(@extschema@.vector, integer, integer) IS 'subvector(v, start, count): elements start (1-based) to start + count - 1';
-COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its trainer or a superuser); returns the versions dropped';
+COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its owner, a member of the owning role, or a superuser); returns the versions dropped';
+COMMENT ON FUNCTION @extschema@.grant_model(text, text) IS 'lets a role (or PUBLIC) use every version of a model: predict, recommend, explain, see its catalog row; owner only; returns who may use it besides the owner';
+COMMENT ON FUNCTION @extschema@.revoke_model(text, text) IS 'takes back grant_model; returns who may still use the model besides the owner';
+COMMENT ON FUNCTION @extschema@.model_usable(oid, bigint[]) IS 'may the current role use a model of this owner granted to these roles (role oids, 0 = PUBLIC): the rule behind shopml.trained_models row security and every model function';
+
+-- Each role sees the catalog rows of the models it may use (the functions check the same rule).
+CREATE POLICY usable_models ON @extschema@.trained_models FOR SELECT
+    USING (@extschema@.model_usable(owner::pg_catalog.oid, grantees::pg_catalog.oid[]::pg_catalog.int8[]));
 COMMENT ON FUNCTION @extschema@.table_profile(regclass, text[]) IS 'what shopml reads from a table, column by column: kind, rows, NULLs, distinct values, min, max (read with the caller''s privileges)';
 COMMENT ON FUNCTION @extschema@.train_churn_model(text, regclass, text, jsonb) IS 'trains a churn model on a table (read with the caller''s privileges) and stores it as the next version of name; returns test metrics';
 COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability of one customer (jsonb keyed by column; missing keys are NULL); model is name or name@version';

@@ -42,6 +42,8 @@ pub enum SqlState {
     IndexCorrupted,
     /// 0A000 feature_not_supported
     FeatureNotSupported,
+    /// 25006 read_only_sql_transaction
+    ReadOnlySqlTransaction,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,18 +7,16 @@ use crate::core::churn::{self, Model, Options};
 use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
-use crate::models::registry;
 use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
-use crate::pg::text::TextArg;
+use crate::pg::text::{DbText, Jsonb, TextArg};
 use crate::pg::{catalog, table_reader, OrReport};
 use pgrx::prelude::*;
-use pgrx::JsonB;
 use std::sync::Arc;
 
 const TASK: &str = "churn";
 
-fn parse_options(options: Option<JsonB>) -> (Options, serde_json::Value) {
+fn parse_options(options: Option<Jsonb>) -> (Options, serde_json::Value) {
     let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
     let parsed = serde_json::from_value::<Options>(value.clone())
         .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(
@@ -36,13 +34,13 @@ fn train_churn_model(
     name: Option<TextArg>,
     relation: Option<RegClass>,
     label_column: Option<TextArg>,
-    options: default!(Option<JsonB>, "'{}'"),
+    options: default!(Option<Jsonb>, "'{}'"),
 ) -> TableIterator<
     'static,
     (
-        name!(model, String),
+        name!(model, DbText),
         name!(version, i32),
-        name!(algorithm, String),
+        name!(algorithm, DbText),
         name!(rows_train, i64),
         name!(rows_test, i64),
         name!(auc, f64),
@@ -54,11 +52,13 @@ fn train_churn_model(
         name!(train_seconds, f64),
     ),
 > {
+    let _trim = crate::pg::fmgr::TrimOnDrop;
     let name = text(name, "name");
-    crate::core::catalog::check_name(&name).or_report();
+    catalog::check_new(&name);
     let RegClass(relation) = required(relation, "relation");
     let label = text(label_column, "label_column");
-    let (opts, options_json) = parse_options(options);
+    let (mut opts, options_json) = parse_options(options);
+    opts.max_bytes = Some(gucs::max_training_memory_bytes());
     let mut progress = Progress::new("train_churn_model", "steps");
 
     // Only the columns training uses are read, so excluded columns may be of any type.
@@ -101,9 +101,9 @@ fn train_churn_model(
         payload: &payload,
     });
     TableIterator::once((
-        name,
+        DbText(name),
         version,
-        algorithm.to_string(),
+        DbText::from(algorithm),
         trained.rows_train as i64,
         trained.rows_test as i64,
         m.auc,
@@ -116,17 +116,12 @@ fn train_churn_model(
     ))
 }
 
-/// The model a reference names, from this backend's cache when that version is already loaded.
+/// The model a reference names (src/pg/catalog.rs checks the caller may use it).
 fn load(reference: &str) -> Arc<Model> {
-    let entry = catalog::find(reference, TASK);
-    let key = registry::Key { kind: "churn", name: entry.name.clone(), version: entry.version as i64, stamp: entry.created_us, dir: Default::default(), device: None };
-    registry::get_or_load(key, gucs::model_cache_bytes(), || {
-        let payload = catalog::payload(&entry);
-        let model: Model = serde_json::from_slice(&payload)
-            .map_err(|e| Error::new(SqlState::DataCorrupted, format!("model \"{}\" version {} cannot be read: {e}", entry.name, entry.version)))?;
+    catalog::load(reference, TASK, |payload| {
+        let model: Model = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
         Ok((model, payload.len() * 2))
     })
-    .or_report()
 }
 
 /// Seconds since 1970 of a date or timestamp written as JSON text (`to_jsonb` of a date,
@@ -174,7 +169,7 @@ fn encode_customer(model: &Model, customer: &serde_json::Value) -> Vec<f64> {
 /// The churn probability of one customer (a jsonb object keyed by column name; missing keys
 /// count as NULL, unknown keys are ignored). STABLE: retraining the model changes it.
 #[pg_extern(stable, parallel_safe, requires = ["catalog"])]
-fn predict_churn(model: Option<TextArg>, customer: Option<JsonB>) -> f64 {
+fn predict_churn(model: Option<TextArg>, customer: Option<Jsonb>) -> f64 {
     let model = load(&text(model, "model"));
     let row = encode_customer(&model, &required(customer, "customer").0);
     model.probabilities(&row)[0]
@@ -186,8 +181,8 @@ fn predict_churn(model: Option<TextArg>, customer: Option<JsonB>) -> f64 {
 #[pg_extern(stable, parallel_safe, requires = ["catalog"])]
 fn explain_churn(
     model: Option<TextArg>,
-    customer: Option<JsonB>,
-) -> TableIterator<'static, (name!(feature, String), name!(value, Option<String>), name!(contribution, f64))> {
+    customer: Option<Jsonb>,
+) -> TableIterator<'static, (name!(feature, DbText), name!(value, Option<DbText>), name!(contribution, f64))> {
     let model = load(&text(model, "model"));
     let customer = required(customer, "customer").0;
     let row = encode_customer(&model, &customer);
@@ -207,7 +202,7 @@ fn explain_churn(
         .collect();
     rows.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then(a.0.cmp(&b.0)));
     rows.push(("(base value)".into(), None, base));
-    TableIterator::new(rows)
+    TableIterator::new(rows.into_iter().map(|(f, v, c)| (DbText(f), v.map(DbText), c)))
 }
 
 /// Every row of `relation` scored in one call: (id, probability), reading only the id and the
@@ -217,31 +212,35 @@ fn predict_churn_table(
     model: Option<TextArg>,
     relation: Option<RegClass>,
     id_column: Option<TextArg>,
-) -> TableIterator<'static, (name!(id, Option<String>), name!(probability, f64))> {
+) -> TableIterator<'static, (name!(id, Option<DbText>), name!(probability, f64))> {
     let model = load(&text(model, "model"));
     let RegClass(relation) = required(relation, "relation");
     let id = text(id_column, "id_column");
     let mut columns: Vec<String> = vec![id.clone()];
     columns.extend(model.spec.features.iter().map(|f| f.name.clone()));
     let table = table_reader::read_table(relation, Some(&columns), gucs::max_training_memory_bytes());
-    let mut x = Vec::with_capacity(table.rows * model.width());
+    // Encoded rows can be much wider than read ones (one slot per category): scored in chunks.
+    const CHUNK: usize = 4096;
+    let mut probabilities = Vec::with_capacity(table.rows);
+    let mut x = Vec::with_capacity(CHUNK.min(table.rows) * model.width());
     let mut raw = Vec::with_capacity(model.spec.features.len());
-    for r in 0..table.rows {
-        if r % 10_000 == 0 {
-            pgrx::check_for_interrupts!();
+    for start in (0..table.rows).step_by(CHUNK) {
+        pgrx::check_for_interrupts!();
+        x.clear();
+        for r in start..(start + CHUNK).min(table.rows) {
+            raw.clear();
+            raw.extend(table.columns[1..].iter().map(|c| churn::features::raw_at(c, r)));
+            model.encode(&raw, &mut x).or_report();
         }
-        raw.clear();
-        raw.extend(table.columns[1..].iter().map(|c| churn::features::raw_at(c, r)));
-        model.encode(&raw, &mut x).or_report();
+        probabilities.extend(model.probabilities(&x));
     }
-    let probabilities = model.probabilities(&x);
     let ids: Vec<Option<String>> = match &table.columns[0].values {
         Values::Number(v) | Values::Time(v) => v.iter().map(|x| x.map(|x| x.to_string())).collect(),
         Values::Text(v) => v.clone(),
         Values::Bool(v) => v.iter().map(|x| x.map(|b| b.to_string())).collect(),
         Values::Vector(_) => Error::invalid_parameter("id_column must not be a vector").report(),
     };
-    TableIterator::new(ids.into_iter().zip(probabilities))
+    TableIterator::new(ids.into_iter().map(|id| id.map(DbText)).zip(probabilities))
 }
 
 /// Recency, frequency and monetary features per customer from an orders table, as of a date
@@ -258,7 +257,7 @@ fn customer_features(
 ) -> TableIterator<
     'static,
     (
-        name!(customer_id, Option<String>),
+        name!(customer_id, Option<DbText>),
         name!(recency_days, f64),
         name!(frequency, i64),
         name!(monetary, f64),
@@ -291,15 +290,26 @@ fn customer_features(
                 pg_catalog.count(*) FILTER (WHERE {t}::timestamptz > $1 - interval '90 days')
            FROM {table_name} WHERE {t}::timestamptz <= $1 AND {c} IS NOT NULL GROUP BY {c} ORDER BY 1"
     );
+    let query = crate::pg::text::utf8_to_server(&query);
     let rows = Spi::connect(|client| {
         let table = client
-            .select(query.as_str(), None, &[as_of.into()])
+            .select(query.as_c_str(), None, &[as_of.into()])
             .map_err(|e| Error::invalid_parameter(format!("could not read orders from {table_name}: {e}")))
             .or_report();
-        let mut out = Vec::with_capacity(table.len());
+        // The rows are in Postgres memory already; their Rust copy stays within the budget.
+        let max_bytes = gucs::max_training_memory_bytes();
+        let mut bytes = 0usize;
+        let mut out = Vec::new();
         for row in table {
+            let id = crate::pg::text::spi_text(&row, 1);
+            bytes += 96 + id.as_ref().map_or(0, String::len);
+            if bytes > max_bytes {
+                Error::new(SqlState::ProgramLimitExceeded, format!("customer_features of {table_name} take more than shopml.max_training_memory ({} MB)", max_bytes >> 20))
+                    .with_hint("compute them for fewer customers (a view with a sample), or ask a superuser to raise shopml.max_training_memory")
+                    .report();
+            }
             out.push((
-                row.get::<String>(1).ok().flatten(),
+                id.map(DbText),
                 row.get::<f64>(2).ok().flatten().unwrap_or(0.0),
                 row.get::<i64>(3).ok().flatten().unwrap_or(0),
                 row.get::<f64>(4).ok().flatten().unwrap_or(0.0),

@@ -8,7 +8,7 @@ use crate::pg::progress::Progress;
 use crate::pg::text::TextArg;
 use crate::pg::OrReport;
 use crate::types::vector_extern::Vector;
-use pgrx::datum::Array;
+use crate::pg::arrays::{Bounded, TextArray};
 use pgrx::pg_sys;
 use pgrx::prelude::*;
 use std::sync::Arc;
@@ -95,23 +95,31 @@ fn check_result_size(n: usize, dims: usize) {
     }
 }
 
-/// Element i is the embedding of inputs[i], computed in batched forward passes
+/// Element i is the embedding of inputs[i] (the input's subscripts), computed in batched forward passes
 /// (shopml.batch_size texts, shopml.max_batch_tokens tokens); NULL elements stay NULL.
 #[pg_extern(immutable, strict, parallel_safe, cost = 100000, requires = ["vector_type"])]
-fn embed_texts(inputs: Array<TextArg>, model: default!(TextArg, "'all-MiniLM-L6-v2'")) -> Vec<Option<Vector>> {
+fn embed_texts(inputs: TextArray, model: default!(TextArg, "'all-MiniLM-L6-v2'")) -> Bounded<Vec<Option<Vector>>> {
+    let lower = inputs.0.lower_bound();
+    let inputs = inputs.0.texts();
     let n = inputs.len();
     if n == 0 {
-        return Vec::new();
+        return Bounded { value: Vec::new(), lower };
     }
     let embedder = load(model);
     check_result_size(n, embedder.dims());
+    crate::pg::fmgr::check_call_memory("embed_texts", n * 48);
     let mut present = Vec::with_capacity(n);
     let mut texts = Vec::with_capacity(n);
+    // The bounded texts are kept in Rust until the forward passes: within the call's budget.
+    let mut bytes = n * 48;
     for (i, text) in inputs.iter().enumerate() {
         pgrx::check_for_interrupts!();
         if let Some(text) = text {
             present.push(i);
-            texts.push(model_input(text, &embedder));
+            let t = model_input(text, &embedder);
+            bytes += t.len();
+            crate::pg::fmgr::check_call_memory("embed_texts", bytes);
+            texts.push(t);
         }
     }
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -124,5 +132,5 @@ fn embed_texts(inputs: Array<TextArg>, model: default!(TextArg, "'all-MiniLM-L6-
     for (i, v) in present.into_iter().zip(sink.vectors) {
         out[i] = v;
     }
-    out
+    Bounded { value: out, lower }
 }

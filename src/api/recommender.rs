@@ -8,14 +8,13 @@ use crate::core::recommender::{self, model::Model, Options, K};
 use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
-use crate::models::registry;
 use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
-use crate::pg::text::TextArg;
+use crate::pg::text::{DbText, Jsonb, TextArg};
+use crate::pg::arrays::{BigintArray, TextArray};
 use crate::pg::{catalog, table_reader, OrReport};
 use crate::types::vector_extern::Vector;
 use pgrx::prelude::*;
-use pgrx::JsonB;
 use std::sync::Arc;
 
 const TASK: &str = "recommender";
@@ -30,11 +29,11 @@ fn train_recommender(
     interactions: Option<RegClass>,
     user_column: Option<TextArg>,
     item_column: Option<TextArg>,
-    options: default!(Option<JsonB>, "'{}'"),
+    options: default!(Option<Jsonb>, "'{}'"),
 ) -> TableIterator<
     'static,
     (
-        name!(model, String),
+        name!(model, DbText),
         name!(version, i32),
         name!(users, i64),
         name!(items, i64),
@@ -48,8 +47,9 @@ fn train_recommender(
         name!(popular_ndcg_at_10, Option<f64>),
     ),
 > {
+    let _trim = crate::pg::fmgr::TrimOnDrop;
     let name = text(name, "name");
-    crate::core::catalog::check_name(&name).or_report();
+    catalog::check_new(&name);
     let RegClass(relation) = required(interactions, "interactions");
     let (user, item) = (text(user_column, "user_column"), text(item_column, "item_column"));
     let options_json = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
@@ -123,7 +123,7 @@ fn train_recommender(
     });
     let some = |x: f64| tested.then_some(x);
     TableIterator::once((
-        name,
+        DbText(name),
         version,
         trained.users as i64,
         trained.items as i64,
@@ -146,17 +146,13 @@ fn relation_named(name: &str) -> pg_sys::Oid {
         .unwrap_or_else(|| Error::invalid_parameter(format!("relation \"{}\" does not exist", excerpt(name))).report())
 }
 
-/// The model a reference names, from this backend's cache when that version is loaded.
+/// The model a reference names (src/pg/catalog.rs checks the caller may use it).
 fn load(reference: &str) -> Arc<Model> {
-    let entry = catalog::find(reference, TASK);
-    let key = registry::Key { kind: TASK, name: entry.name.clone(), version: entry.version as i64, stamp: entry.created_us, dir: Default::default(), device: None };
-    registry::get_or_load(key, gucs::model_cache_bytes(), || {
-        let model = Model::from_bytes(&catalog::payload(&entry))
-            .map_err(|e| Error::new(SqlState::DataCorrupted, format!("model \"{}\" version {} cannot be read: {}", entry.name, entry.version, e.message)))?;
+    catalog::load(reference, TASK, |payload| {
+        let model = Model::from_bytes(payload).map_err(|e| e.message)?;
         let bytes = model.memory_bytes();
         Ok((model, bytes))
     })
-    .or_report()
 }
 
 fn count(k: Option<i32>) -> usize {
@@ -210,26 +206,26 @@ fn recommend_for_user_text(
     user_id: Option<TextArg>,
     k: default!(Option<i32>, 10),
     exclude_seen: default!(Option<bool>, true),
-) -> TableIterator<'static, (name!(item_id, String), name!(score, f32))> {
+) -> TableIterator<'static, (name!(item_id, DbText), name!(score, f32))> {
     let user = text(user_id, "user_id");
     let (m, rows) = recommend(&text(model, "model"), &user, k, exclude_seen);
-    TableIterator::new(rows.into_iter().map(|(i, s)| (m.item_ids[i as usize].clone(), s)).collect::<Vec<_>>())
+    TableIterator::new(rows.into_iter().map(move |(i, s)| (DbText(m.item_ids[i as usize].clone()), s)))
 }
 
-fn recommend_many(model: &str, users: Vec<Option<String>>, k: Option<i32>, exclude_seen: Option<bool>) -> (Arc<Model>, Vec<(String, i32, u32, f32)>) {
+/// recommend_for_user for many users, streamed: each user's k rows are computed when the
+/// executor asks for them, so memory stays at one user's rows whatever ids x k is (the executor
+/// spills what it keeps to disk beyond work_mem).
+fn recommend_many(model: &str, users: Vec<Option<String>>, k: Option<i32>, exclude_seen: Option<bool>) -> (Arc<Model>, impl Iterator<Item = (String, i32, u32, f32)>) {
     let m = load(model);
     let (k, exclude) = (count(k), required(exclude_seen, "exclude_seen"));
-    let mut out = Vec::new();
-    for (n, user) in users.into_iter().enumerate() {
-        if n % 256 == 0 {
-            pgrx::check_for_interrupts!();
-        }
+    let model = m.clone();
+    let rows = users.into_iter().flat_map(move |user| {
+        pgrx::check_for_interrupts!();
         let user = user.unwrap_or_else(|| Error::new(SqlState::NullValueNotAllowed, "user_ids must not contain NULL").report());
-        for (rank, (i, s)) in m.recommend(m.user(&user), k, exclude).into_iter().enumerate() {
-            out.push((user.clone(), rank as i32 + 1, i, s));
-        }
-    }
-    (m, out)
+        let recs = model.recommend(model.user(&user), k, exclude);
+        recs.into_iter().enumerate().map(move |(rank, (i, s))| (user.clone(), rank as i32 + 1, i, s))
+    });
+    (m, rows)
 }
 
 /// recommend_for_user for many users in one call: (user_id, rank, item_id, score).
@@ -237,27 +233,28 @@ fn recommend_many(model: &str, users: Vec<Option<String>>, k: Option<i32>, exclu
 #[allow(clippy::type_complexity)]
 fn recommend_for_users_bigint(
     model: Option<TextArg>,
-    user_ids: Option<Vec<Option<i64>>>,
+    user_ids: Option<BigintArray>,
     k: default!(Option<i32>, 10),
     exclude_seen: default!(Option<bool>, true),
 ) -> TableIterator<'static, (name!(user_id, i64), name!(rank, i32), name!(item_id, i64), name!(score, f32))> {
     let model = text(model, "model");
-    let users = required(user_ids, "user_ids").into_iter().map(|u| u.map(|u| u.to_string())).collect();
+    let users = required(user_ids, "user_ids").0.bigints().into_iter().map(|u| u.map(|u| u.to_string())).collect();
     let (m, rows) = recommend_many(&model, users, k, exclude_seen);
     integer_items(&m, &model);
-    TableIterator::new(rows.into_iter().map(move |(u, r, i, s)| (as_i64(&u), r, as_i64(&m.item_ids[i as usize]), s)).collect::<Vec<_>>())
+    TableIterator::new(rows.map(move |(u, r, i, s)| (as_i64(&u), r, as_i64(&m.item_ids[i as usize]), s)))
 }
 
 #[pg_extern(stable, parallel_safe, name = "recommend_for_users", requires = ["catalog"])]
 #[allow(clippy::type_complexity)]
 fn recommend_for_users_text(
     model: Option<TextArg>,
-    user_ids: Option<Vec<Option<String>>>,
+    user_ids: Option<TextArray>,
     k: default!(Option<i32>, 10),
     exclude_seen: default!(Option<bool>, true),
-) -> TableIterator<'static, (name!(user_id, String), name!(rank, i32), name!(item_id, String), name!(score, f32))> {
-    let (m, rows) = recommend_many(&text(model, "model"), required(user_ids, "user_ids"), k, exclude_seen);
-    TableIterator::new(rows.into_iter().map(|(u, r, i, s)| (u, r, m.item_ids[i as usize].clone(), s)).collect::<Vec<_>>())
+) -> TableIterator<'static, (name!(user_id, DbText), name!(rank, i32), name!(item_id, DbText), name!(score, f32))> {
+    let users = crate::pg::text::text_array(&required(user_ids, "user_ids").0.texts(), 1 << 20);
+    let (m, rows) = recommend_many(&text(model, "model"), users, k, exclude_seen);
+    TableIterator::new(rows.map(move |(u, r, i, s)| (DbText(u), r, DbText(m.item_ids[i as usize].clone()), s)))
 }
 
 fn similar(m: &Model, model: &str, item: &str, k: Option<i32>) -> Vec<(u32, f32)> {
@@ -281,24 +278,24 @@ fn similar_items_bigint(model: Option<TextArg>, item_id: Option<i64>, k: default
 }
 
 #[pg_extern(stable, parallel_safe, name = "similar_items", requires = ["catalog"])]
-fn similar_items_text(model: Option<TextArg>, item_id: Option<TextArg>, k: default!(Option<i32>, 10)) -> TableIterator<'static, (name!(item_id, String), name!(score, f32))> {
+fn similar_items_text(model: Option<TextArg>, item_id: Option<TextArg>, k: default!(Option<i32>, 10)) -> TableIterator<'static, (name!(item_id, DbText), name!(score, f32))> {
     let model = text(model, "model");
     let m = load(&model);
     let rows = similar(&m, &model, &text(item_id, "item_id"), k);
-    TableIterator::new(rows.into_iter().map(|(i, s)| (m.item_ids[i as usize].clone(), s)).collect::<Vec<_>>())
+    TableIterator::new(rows.into_iter().map(move |(i, s)| (DbText(m.item_ids[i as usize].clone()), s)))
 }
 
 /// Every item's factors as a vector (ids as text), so that plain SQL can rank them:
 /// ORDER BY factors <#> user_factors LIMIT k.
 #[pg_extern(stable, parallel_safe, requires = ["catalog", "vector_type"])]
-fn recommender_item_factors(model: Option<TextArg>) -> TableIterator<'static, (name!(item_id, String), name!(factors, Vector))> {
+fn recommender_item_factors(model: Option<TextArg>) -> TableIterator<'static, (name!(item_id, DbText), name!(factors, Vector))> {
     let m = load(&text(model, "model"));
-    TableIterator::new((0..m.item_ids.len() as u32).map(|i| (m.item_ids[i as usize].clone(), Vector::new(m.item_vector(i)))).collect::<Vec<_>>())
+    TableIterator::new((0..m.item_ids.len() as u32).map(move |i| (DbText(m.item_ids[i as usize].clone()), Vector::new(m.item_vector(i)))))
 }
 
 /// Every user's factors as a vector (ids as text).
 #[pg_extern(stable, parallel_safe, requires = ["catalog", "vector_type"])]
-fn recommender_user_factors(model: Option<TextArg>) -> TableIterator<'static, (name!(user_id, String), name!(factors, Vector))> {
+fn recommender_user_factors(model: Option<TextArg>) -> TableIterator<'static, (name!(user_id, DbText), name!(factors, Vector))> {
     let m = load(&text(model, "model"));
-    TableIterator::new((0..m.user_ids.len() as u32).map(|u| (m.user_ids[u as usize].clone(), Vector::new(m.user_vector(u)))).collect::<Vec<_>>())
+    TableIterator::new((0..m.user_ids.len() as u32).map(move |u| (DbText(m.user_ids[u as usize].clone()), Vector::new(m.user_vector(u)))))
 }

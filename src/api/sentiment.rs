@@ -8,7 +8,7 @@ use crate::models::sentiment::{auto_model, Sentiment, Verdict, AUTO};
 use crate::pg::progress::Progress;
 use crate::pg::text::TextArg;
 use crate::pg::OrReport;
-use pgrx::datum::Array;
+use crate::pg::arrays::TextArray;
 use pgrx::prelude::*;
 use std::sync::Arc;
 
@@ -90,11 +90,14 @@ fn classify_sentiment(input: TextArg, model: default!(TextArg, "'auto'")) -> pgr
 /// NULL elements stay NULL. With 'auto', each text goes to the model of its script (one batch
 /// per model).
 #[pg_extern(immutable, strict, parallel_safe, cost = 100000, requires = ["sentiment_type"])]
-fn classify_sentiments(inputs: Array<TextArg>, model: default!(TextArg, "'auto'")) -> Vec<Option<pgrx::composite_type!('static, "shopml.sentiment")>> {
+fn classify_sentiments(inputs: TextArray, model: default!(TextArg, "'auto'")) -> SentimentArray {
+    let lower = inputs.0.lower_bound();
+    let inputs = inputs.0.texts();
     let n = inputs.len();
+    crate::pg::fmgr::check_call_memory("classify_sentiments", n * 96);
     let mut out: Vec<Option<PgHeapTuple<'static, AllocatedByRust>>> = (0..n).map(|_| None).collect();
     if n == 0 {
-        return out;
+        return SentimentArray::new(out, lower);
     }
     let (model, _) = model.read(MAX_MODEL_NAME);
     // (model name, its texts' positions)
@@ -113,10 +116,13 @@ fn classify_sentiments(inputs: Array<TextArg>, model: default!(TextArg, "'auto'"
     for (name, members) in groups {
         let m = load(&name);
         let (mut texts, mut ngrams) = (Vec::new(), Vec::new());
+        let mut bytes = members.len() * 96;
         for &i in &members {
             pgrx::check_for_interrupts!();
             let Some(Some(text)) = inputs.get(i) else { continue };
             let (t, g) = read(text, &m);
+            bytes += t.len() * 2;
+            crate::pg::fmgr::check_call_memory("classify_sentiments", bytes);
             texts.push(t);
             ngrams.push(g);
         }
@@ -126,5 +132,29 @@ fn classify_sentiments(inputs: Array<TextArg>, model: default!(TextArg, "'auto'"
             out[i] = Some(row(v));
         }
     }
-    out
+    SentimentArray::new(out, lower)
 }
+
+/// A `shopml.sentiment[]` result with the input's subscripts (pgrx builds arrays of composite
+/// types with subscripts from 1 only).
+struct SentimentArray(pgrx::pg_sys::Datum);
+
+impl SentimentArray {
+    fn new(rows: Vec<Option<PgHeapTuple<'static, AllocatedByRust>>>, lower: i32) -> Self {
+        let name = c"shopml.sentiment";
+        // SAFETY: regtypein takes a cstring; the type exists while the extension does.
+        let element = unsafe { pgrx::direct_function_call::<pgrx::pg_sys::Oid>(pgrx::pg_sys::regtypein, &[name.into_datum()]) }
+            .unwrap_or_else(|| crate::error::Error::internal("type shopml.sentiment is missing").report());
+        let datums = rows.into_iter().map(|r| r.and_then(|t| t.into_composite_datum())).collect();
+        SentimentArray(crate::pg::arrays::build_array(element, datums, lower))
+    }
+}
+
+// SAFETY: returns the palloc'd array of the current call.
+unsafe impl pgrx::callconv::BoxRet for SentimentArray {
+    unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
+        fcinfo.return_raw_datum(self.0)
+    }
+}
+
+pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(SentimentArray, "shopml.sentiment[]");

@@ -11,16 +11,16 @@ use crate::models::embedder::{EmbedSink, Embedder};
 use crate::models::{ngrams, registry};
 use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
-use crate::pg::text::TextArg;
+use crate::pg::arrays::TextArray;
+use crate::pg::text::{DbText, Jsonb, TextArg};
 use crate::pg::{catalog, table_reader, OrReport};
 use pgrx::prelude::*;
-use pgrx::JsonB;
 use std::sync::Arc;
 
 const TASK: &str = "text_classifier";
 const ENCODER: &str = "all-MiniLM-L6-v2";
 
-fn parse_options(options: Option<JsonB>) -> (Options, serde_json::Value) {
+fn parse_options(options: Option<Jsonb>) -> (Options, serde_json::Value) {
     let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
     let parsed = serde_json::from_value::<Options>(value.clone())
         .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint("options are test_fraction, test_column, seed, c, embedding, encoder, buckets_log2, max_iterations"))
@@ -65,23 +65,24 @@ fn train_text_classifier(
     relation: Option<RegClass>,
     text_column: Option<TextArg>,
     label_column: Option<TextArg>,
-    options: default!(Option<JsonB>, "'{}'"),
+    options: default!(Option<Jsonb>, "'{}'"),
 ) -> TableIterator<
     'static,
     (
-        name!(model, String),
+        name!(model, DbText),
         name!(version, i32),
         name!(classes, i32),
         name!(rows_train, i64),
         name!(rows_test, i64),
         name!(accuracy, f64),
         name!(macro_f1, f64),
-        name!(per_class_f1, JsonB),
+        name!(per_class_f1, Jsonb),
         name!(train_seconds, f64),
     ),
 > {
+    let _trim = crate::pg::fmgr::TrimOnDrop;
     let name = text(name, "name");
-    crate::core::catalog::check_name(&name).or_report();
+    catalog::check_new(&name);
     let RegClass(relation) = required(relation, "relation");
     let text_col = text(text_column, "text_column");
     let label_col = text(label_column, "label_column");
@@ -150,28 +151,21 @@ fn train_text_classifier(
     let payload = trained.model.to_bytes();
     let version = catalog::store(&catalog::NewModel { name: &name, task: TASK, algorithm, options: options_json, features, metrics, payload: &payload });
     TableIterator::once((
-        name,
+        DbText(name),
         version,
         trained.model.labels.len() as i32,
         trained.rows_train as i64,
         trained.rows_test as i64,
         m.accuracy,
         m.macro_f1,
-        JsonB(serde_json::Value::Object(per_class)),
+        Jsonb(serde_json::Value::Object(per_class)),
         seconds,
     ))
 }
 
+/// The model a reference names (src/pg/catalog.rs checks the caller may use it).
 fn load(reference: &str) -> Arc<Model> {
-    let entry = catalog::find(reference, TASK);
-    let key = registry::Key { kind: TASK, name: entry.name.clone(), version: entry.version as i64, stamp: entry.created_us, dir: Default::default(), device: None };
-    registry::get_or_load(key, gucs::model_cache_bytes(), || {
-        let payload = catalog::payload(&entry);
-        let model = Model::from_bytes(&payload)
-            .map_err(|e| Error::new(SqlState::DataCorrupted, format!("model \"{}\" version {} cannot be read: {e}", entry.name, entry.version)))?;
-        Ok((model, payload.len()))
-    })
-    .or_report()
+    catalog::load(reference, TASK, |payload| Ok((Model::from_bytes(payload).map_err(|e| e.to_string())?, payload.len())))
 }
 
 /// Label probabilities of each text, in order.
@@ -196,10 +190,10 @@ fn probabilities(model: &Model, texts: &[TextArg]) -> Vec<Vec<f64>> {
         .collect()
 }
 
-fn top(model: &Model, p: &[f64], k: usize) -> Vec<(String, f32)> {
+fn top(model: &Model, p: &[f64], k: usize) -> Vec<(DbText, f32)> {
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
-    order.into_iter().take(k).map(|i| (model.labels[i].clone(), p[i] as f32)).collect()
+    order.into_iter().take(k).map(|i| (DbText(model.labels[i].clone()), p[i] as f32)).collect()
 }
 
 /// The `k` most likely labels of a text (default: the top one), with their probabilities.
@@ -209,7 +203,7 @@ fn classify_text(
     name: Option<TextArg>,
     input: Option<TextArg>,
     k: default!(Option<i32>, "1"),
-) -> TableIterator<'static, (name!(label, String), name!(confidence, f32))> {
+) -> TableIterator<'static, (name!(label, DbText), name!(confidence, f32))> {
     let name = text(name, "name");
     let Some(input) = input else { return TableIterator::new(Vec::new()) };
     let k = k.unwrap_or(1);
@@ -221,29 +215,44 @@ fn classify_text(
     TableIterator::new(top(&model, &p[0], k as usize))
 }
 
-/// The top label of each text of `inputs` (idx is its 1-based position; NULL texts give NULL).
+/// The top label of each text of `inputs` (idx is its subscript in `inputs`; NULL texts give NULL).
+/// Texts are read and classified a chunk at a time; what is kept per text is its label's index
+/// and confidence, and labels are written out as the executor asks for the rows.
 #[pg_extern(stable, parallel_safe, requires = ["catalog"])]
 fn classify_texts(
     name: Option<TextArg>,
-    inputs: Option<pgrx::datum::Array<TextArg>>,
-) -> TableIterator<'static, (name!(idx, i32), name!(label, Option<String>), name!(confidence, Option<f32>))> {
+    inputs: Option<TextArray>,
+) -> TableIterator<'static, (name!(idx, i32), name!(label, Option<DbText>), name!(confidence, Option<f32>))> {
+    const CHUNK: usize = 256;
     let name = text(name, "name");
     let Some(inputs) = inputs else { return TableIterator::new(Vec::new()) };
+    let lower = inputs.0.lower_bound();
+    let inputs = inputs.0.texts();
     let model = load(&name);
-    let all: Vec<Option<TextArg>> = inputs.iter().collect();
-    let present: Vec<TextArg> = all.iter().flatten().copied().collect();
-    let mut probs = probabilities(&model, &present).into_iter();
-    let rows: Vec<_> = all
-        .iter()
-        .enumerate()
-        .map(|(i, t)| match t {
-            None => (i as i32 + 1, None, None),
-            Some(_) => {
+    crate::pg::fmgr::check_call_memory("classify_texts", inputs.len().saturating_mul(std::mem::size_of::<Option<(u32, f32)>>()));
+    let mut best: Vec<Option<(u32, f32)>> = Vec::with_capacity(inputs.len());
+    let mut chunk: Vec<Option<TextArg>> = Vec::with_capacity(CHUNK);
+    let flush = |chunk: &mut Vec<Option<TextArg>>, best: &mut Vec<Option<(u32, f32)>>| {
+        let present: Vec<TextArg> = chunk.iter().flatten().copied().collect();
+        let mut probs = probabilities(&model, &present).into_iter();
+        for t in chunk.drain(..) {
+            best.push(t.map(|_| {
                 let p = probs.next().unwrap_or_default();
-                let (l, c) = top(&model, &p, 1).into_iter().next().unwrap_or_default();
-                (i as i32 + 1, Some(l), Some(c))
-            }
-        })
-        .collect();
-    TableIterator::new(rows)
+                let i = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a))).unwrap_or(0);
+                (i as u32, p.get(i).copied().unwrap_or(0.0) as f32)
+            }));
+        }
+    };
+    for t in inputs.iter() {
+        chunk.push(t);
+        if chunk.len() == CHUNK {
+            pgrx::check_for_interrupts!();
+            flush(&mut chunk, &mut best);
+        }
+    }
+    flush(&mut chunk, &mut best);
+    TableIterator::new(best.into_iter().enumerate().map(move |(i, b)| match b {
+        None => (lower + i as i32, None, None),
+        Some((l, c)) => (lower + i as i32, Some(DbText(model.labels[l as usize].clone())), Some(c)),
+    }))
 }

@@ -6,6 +6,7 @@ pub mod churn;
 pub mod distance;
 pub mod halfvec;
 pub mod hnsw;
+pub mod isolate;
 pub mod metrics;
 pub mod progress;
 pub mod recommender;

@@ -300,7 +300,20 @@ pub fn l2_normalize(v: &[f32]) -> Vec<f32> {
 
 /// Accumulates `v` into the state of avg(vector): [count, sum_1, ..., sum_n]. A state with
 /// count 0 (the aggregate's initial `{0}`) starts over, as in `avg_combine`.
+/// An avg state is `[count, sums...]`: anyone can call the state functions with a crafted
+/// array, so the count must be a whole, non-negative number of rows.
+fn check_avg_state(state: &[f64]) -> Result<()> {
+    match state.first() {
+        Some(&count) if !(count.is_finite() && count >= 0.0 && count.fract() == 0.0) => Err(Error::new(
+            SqlState::DataException,
+            format!("invalid avg state: the count must be a whole number of rows, not {count:?}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn avg_accumulate(state: &mut Vec<f64>, v: &[f32]) -> Result<()> {
+    check_avg_state(state)?;
     if state.first().is_none_or(|count| *count == 0.0) {
         state.clear();
         state.push(0.0);
@@ -315,6 +328,8 @@ pub fn avg_accumulate(state: &mut Vec<f64>, v: &[f32]) -> Result<()> {
 }
 
 pub fn avg_combine(a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
+    check_avg_state(a)?;
+    check_avg_state(b)?;
     if a.is_empty() || a[0] == 0.0 {
         return Ok(b.to_vec());
     }
@@ -328,6 +343,7 @@ pub fn avg_combine(a: &[f64], b: &[f64]) -> Result<Vec<f64>> {
 /// The average, or None for no rows. The state may be crafted (`vector_avg('{1,NaN}')` is
 /// callable by anyone), so the result is held to the type's invariants like any input.
 pub fn avg_final(state: &[f64]) -> Result<Option<Vec<f32>>> {
+    check_avg_state(state)?;
     if state.len() < 2 || state[0] == 0.0 {
         return Ok(None);
     }
@@ -440,8 +456,15 @@ mod tests {
     #[test]
     fn crafted_avg_states_keep_the_invariants() {
         assert_eq!(avg_final(&[1.0, f64::NAN]).unwrap_err().message, "NaN not allowed in vector");
-        assert_eq!(avg_final(&[f64::NAN, 1.0]).unwrap_err().message, "NaN not allowed in vector");
-        assert_eq!(avg_final(&[1e-300, 1e300]).unwrap_err().message, "value out of range: overflow");
+        // the count is a whole, non-negative number of rows, in every state function
+        for count in [f64::NAN, -1.0, 0.5, f64::INFINITY, 1e-300] {
+            let e = avg_final(&[count, 1.0]).unwrap_err();
+            assert!(e.message.starts_with("invalid avg state: the count must be a whole number of rows"), "{count}: {}", e.message);
+            assert!(avg_combine(&[count, 1.0], &[1.0, 1.0]).is_err(), "{count}");
+            assert!(avg_combine(&[1.0, 1.0], &[count, 1.0]).is_err(), "{count}");
+            assert!(avg_accumulate(&mut vec![count, 1.0], &[1.0]).is_err(), "{count}");
+        }
+        assert_eq!(avg_final(&[1.0, 1e300]).unwrap_err().message, "value out of range: overflow");
         let big = vec![1.0; MAX_DIM + 2];
         assert_eq!(avg_final(&big).unwrap_err().message, "vector cannot have more than 16000 dimensions");
         let max = vec![1.0; MAX_DIM + 1];

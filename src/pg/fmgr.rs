@@ -89,3 +89,30 @@ unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for RegClass {
 }
 
 pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(RegClass, "regclass");
+
+/// Errors (54000) before a call builds `bytes` of results or buffers in Rust memory beyond
+/// shopml.max_training_memory: a Rust allocation that fails aborts the backend, so what a user
+/// can make large is bounded before it is allocated.
+pub fn check_call_memory(what: &str, bytes: usize) {
+    let max = crate::gucs::max_training_memory_bytes();
+    if bytes > max {
+        crate::error::Error::new(
+            crate::error::SqlState::ProgramLimitExceeded,
+            format!("{what} needs {} MB, more than shopml.max_training_memory ({} MB)", bytes >> 20, max >> 20),
+        )
+        .with_hint("pass fewer values per call, or ask a superuser to raise shopml.max_training_memory")
+        .report();
+    }
+}
+
+/// Hands freed heap back to the OS when dropped: a trainer holds one for its whole call, so
+/// that after it returns, fails or is cancelled the backend's resident memory is what it was
+/// (glibc keeps freed memory for reuse otherwise, and a cancelled training's tables are large).
+pub struct TrimOnDrop;
+
+impl Drop for TrimOnDrop {
+    fn drop(&mut self) {
+        // SAFETY: malloc_trim only releases free memory at the top of glibc's heaps.
+        unsafe { libc::malloc_trim(0) };
+    }
+}

@@ -31,6 +31,7 @@ impl SqlState {
             SqlState::InternalError => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
             SqlState::IndexCorrupted => PgSqlErrorCode::ERRCODE_INDEX_CORRUPTED,
             SqlState::FeatureNotSupported => PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            SqlState::ReadOnlySqlTransaction => PgSqlErrorCode::ERRCODE_READ_ONLY_SQL_TRANSACTION,
         }
     }
 }
@@ -38,16 +39,29 @@ impl SqlState {
 impl Error {
     /// Raises this error as a Postgres ERROR; never returns.
     pub fn report(self) -> ! {
-        let mut r = ErrorReport::new(self.state.code(), self.message, "shopml");
+        let mut r = ErrorReport::new(self.state.code(), server_safe(self.message), "shopml");
         if let Some(d) = self.detail {
-            r = r.set_detail(d);
+            r = r.set_detail(server_safe(d));
         }
         if let Some(h) = self.hint {
-            r = r.set_hint(h);
+            r = r.set_hint(server_safe(h));
         }
         r.report(PgLogLevel::ERROR);
         unreachable!("ERROR does not return")
     }
+}
+
+/// Messages go to Postgres as bytes of the server encoding, and a Rust string can only hold
+/// UTF-8: in a database whose encoding is neither UTF-8 nor SQL_ASCII (which passes bytes
+/// through), a non-ASCII character of a message (an echoed id, say) is written `?` rather than
+/// as bytes the client would decode wrongly.
+fn server_safe(message: String) -> String {
+    // SAFETY: reads the backend's database encoding.
+    let encoding = unsafe { pgrx::pg_sys::GetDatabaseEncoding() } as u32;
+    if message.is_ascii() || encoding == pgrx::pg_sys::pg_enc::PG_UTF8 || encoding == pgrx::pg_sys::pg_enc::PG_SQL_ASCII {
+        return message;
+    }
+    message.chars().map(|c| if c.is_ascii() { c } else { '?' }).collect()
 }
 
 /// `result.or_report()`: the value, or the error raised as a Postgres ERROR.

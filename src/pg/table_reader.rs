@@ -7,7 +7,7 @@
 
 use crate::core::table::{Column, Table, Values};
 use crate::error::{Error, SqlState};
-use crate::pg::text::TextArg;
+use crate::pg::text::{server_cstr, spi_text, TextArg};
 use crate::pg::OrReport;
 use crate::types::memory_vector::vector_from_datum;
 use pgrx::pg_sys;
@@ -42,8 +42,8 @@ pub fn relation_name(relation: pg_sys::Oid) -> String {
         if rel.is_null() || nsp.is_null() {
             Error::new(SqlState::UndefinedObject, format!("relation with oid {} does not exist", relation.to_u32())).report();
         }
-        let rel = std::ffi::CStr::from_ptr(rel).to_string_lossy().into_owned();
-        let nsp = std::ffi::CStr::from_ptr(nsp).to_string_lossy().into_owned();
+        let rel = server_cstr(rel).unwrap_or_default();
+        let nsp = server_cstr(nsp).unwrap_or_default();
         quote_qualified_identifier(nsp, rel)
     }
 }
@@ -62,10 +62,10 @@ fn attributes(relation: pg_sys::Oid) -> Vec<Attribute> {
             .map_err(|e| Error::internal(format!("reading the columns failed: {e}")))
             .or_report();
         rows.map(|row| Attribute {
-            name: row.get::<String>(1).ok().flatten().unwrap_or_default(),
+            name: spi_text(&row, 1).unwrap_or_default(),
             type_oid: row.get::<pg_sys::Oid>(2).ok().flatten().unwrap_or(pg_sys::InvalidOid),
-            sql_type: row.get::<String>(3).ok().flatten().unwrap_or_default(),
-            category: row.get::<String>(4).ok().flatten().unwrap_or_default(),
+            sql_type: spi_text(&row, 3).unwrap_or_default(),
+            category: spi_text(&row, 4).unwrap_or_default(),
         })
         .collect()
     })
@@ -155,8 +155,18 @@ pub fn read_table_with_text(relation: pg_sys::Oid, columns: Option<&[String]>, a
         .collect();
     let mut rows = 0usize;
     let mut bytes = 0usize;
+    let too_big = || -> ! {
+        Error::new(
+            SqlState::ProgramLimitExceeded,
+            format!("table {table_name} takes more than shopml.max_training_memory ({} MB) to read", max_bytes >> 20),
+        )
+        .with_hint("train on fewer rows or columns (a view with a sample), or ask a superuser to raise shopml.max_training_memory")
+        .report()
+    };
+    // The query in the database encoding: identifiers may hold any character.
+    let query = crate::pg::text::utf8_to_server(&query);
     Spi::connect(|client| {
-        let mut cursor = client.open_cursor(query.as_str(), &[]);
+        let mut cursor = client.open_cursor(query.as_c_str(), &[]);
         loop {
             pgrx::check_for_interrupts!();
             let n = cursor.fetch(BATCH_ROWS).map_err(|e| Error::internal(format!("reading {table_name} failed: {e}"))).or_report().len();
@@ -171,20 +181,13 @@ pub fn read_table_with_text(relation: pg_sys::Oid, columns: Option<&[String]>, a
                     for (c, col) in values.iter_mut().enumerate() {
                         let mut isnull = false;
                         let d = pg_sys::SPI_getbinval(tuple, (*tt).tupdesc, c as i32 + 1, &mut isnull);
-                        bytes += push(col, (!isnull).then_some(d));
+                        // Checked value by value, before the value is copied: one row may be large.
+                        bytes += push(col, (!isnull).then_some(d), max_bytes.saturating_sub(bytes)).unwrap_or_else(|| too_big());
                     }
                 }
                 pg_sys::SPI_freetuptable(tt);
             }
             rows += n;
-            if bytes > max_bytes {
-                Error::new(
-                    SqlState::ProgramLimitExceeded,
-                    format!("table {table_name} takes more than shopml.max_training_memory ({} MB) to read", max_bytes >> 20),
-                )
-                .with_hint("train on fewer rows or columns (a view with a sample), or ask a superuser to raise shopml.max_training_memory")
-                .report();
-            }
         }
     });
     let columns = chosen
@@ -195,34 +198,30 @@ pub fn read_table_with_text(relation: pg_sys::Oid, columns: Option<&[String]>, a
     Table { columns, rows }
 }
 
-/// Appends one value; returns the bytes it takes in Rust.
+/// Appends one value; returns the bytes it takes in Rust, or None (appending nothing) when that
+/// is more than `left`.
 ///
 /// # Safety
 /// `datum` must be of the column's read type (float8, bool, text, vector).
-unsafe fn push(col: &mut Values, datum: Option<pg_sys::Datum>) -> usize {
+unsafe fn push(col: &mut Values, datum: Option<pg_sys::Datum>, left: usize) -> Option<usize> {
+    // What the value takes once read (a varlena's full size, before any copy).
+    let need = match (&*col, datum) {
+        (Values::Text(_) | Values::Vector(_), Some(d)) => 24 + pg_sys::toast_raw_datum_size(d),
+        (Values::Text(_) | Values::Vector(_), None) => 24,
+        (Values::Bool(_), _) => 2,
+        _ => 16,
+    };
+    if need > left {
+        return None;
+    }
     let finite = |d: pg_sys::Datum| Some(f64::from_bits(d.value() as u64)).filter(|x| x.is_finite());
     match col {
-        Values::Number(v) | Values::Time(v) => {
-            v.push(datum.and_then(finite));
-            16
-        }
-        Values::Bool(v) => {
-            v.push(datum.map(|d| d.value() != 0));
-            2
-        }
-        Values::Text(v) => {
-            let s = datum.map(|d| TextArg::from_datum_unchecked(d).read(usize::MAX).0.into_owned());
-            let n = 24 + s.as_ref().map_or(0, String::len);
-            v.push(s);
-            n
-        }
-        Values::Vector(v) => {
-            let x = datum.map(|d| vector_from_datum(d).as_slice().to_vec());
-            let n = 24 + x.as_ref().map_or(0, |x| x.len() * 4);
-            v.push(x);
-            n
-        }
+        Values::Number(v) | Values::Time(v) => v.push(datum.and_then(finite)),
+        Values::Bool(v) => v.push(datum.map(|d| d.value() != 0)),
+        Values::Text(v) => v.push(datum.map(|d| TextArg::from_datum_unchecked(d).read(usize::MAX).0.into_owned())),
+        Values::Vector(v) => v.push(datum.map(|d| vector_from_datum(d).as_slice().to_vec())),
     }
+    Some(need)
 }
 
 /// The names of `relation`'s columns, in table order (no privilege needed: the catalog is public).

@@ -141,3 +141,132 @@ unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for TextArg {
 }
 
 pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(TextArg, "TEXT");
+
+/// `s` (UTF-8) in the server encoding, NUL-terminated, for SPI queries and input functions.
+/// A character the database encoding cannot hold is the server's own clean error (22P05).
+pub fn utf8_to_server(s: &str) -> std::ffi::CString {
+    let bytes = s.as_bytes();
+    let converted: Vec<u8> = if bytes.is_empty() || bytes.is_ascii() {
+        bytes.to_vec()
+    } else {
+        // SAFETY: pg_any_to_server reads `len` bytes and returns its input or a palloc'd,
+        // NUL-terminated conversion; it raises ERROR on characters it cannot convert.
+        unsafe {
+            let src = bytes.as_ptr() as *const std::ffi::c_char;
+            let out = pg_sys::pg_any_to_server(src, bytes.len() as i32, pg_sys::pg_enc::PG_UTF8 as i32);
+            if out as *const std::ffi::c_char == src {
+                bytes.to_vec()
+            } else {
+                std::ffi::CStr::from_ptr(out).to_bytes().to_vec()
+            }
+        }
+    };
+    std::ffi::CString::new(converted)
+        .unwrap_or_else(|_| crate::error::Error::new(crate::error::SqlState::CharacterNotInRepertoire, "text must not contain NUL").report())
+}
+
+/// A `text` result written in the database encoding (pgrx's `String` would write UTF-8 bytes
+/// whatever the encoding, so a LATIN1 database would show `cafÃ©`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DbText(pub String);
+
+impl From<String> for DbText {
+    fn from(s: String) -> Self {
+        DbText(s)
+    }
+}
+
+impl From<&str> for DbText {
+    fn from(s: &str) -> Self {
+        DbText(s.to_string())
+    }
+}
+
+impl pgrx::IntoDatum for DbText {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        let c = utf8_to_server(&self.0);
+        let bytes = c.as_bytes();
+        // SAFETY: cstring_to_text_with_len copies `len` bytes into a palloc'd text.
+        Some(pg_sys::Datum::from(unsafe { pg_sys::cstring_to_text_with_len(bytes.as_ptr().cast(), bytes.len() as i32) }))
+    }
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::TEXTOID
+    }
+}
+
+pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(DbText, "TEXT");
+
+/// A text column of an SPI row as UTF-8, converted from the database encoding.
+pub fn spi_text(row: &pgrx::spi::SpiHeapTupleData, ordinal: usize) -> Option<String> {
+    row.get::<TextArg>(ordinal).ok().flatten().map(|t| t.read(usize::MAX).0.into_owned())
+}
+
+/// A C string (a catalog name) in the server encoding as UTF-8.
+///
+/// # Safety
+/// `p` must be NULL or a valid NUL-terminated string.
+pub unsafe fn server_cstr(p: *const std::ffi::c_char) -> Option<String> {
+    (!p.is_null()).then(|| server_to_utf8(std::ffi::CStr::from_ptr(p).to_bytes(), true).into_owned())
+}
+
+/// A `jsonb` argument or result read and written in the database encoding (pgrx's JsonB
+/// assumes UTF-8 and fails on any non-ASCII character of a LATIN1 database).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jsonb(pub serde_json::Value);
+
+impl pgrx::FromDatum for Jsonb {
+    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+        if is_null || datum.is_null() {
+            return None;
+        }
+        let out = pgrx::direct_function_call_as_datum(pg_sys::jsonb_out, &[Some(datum)])?;
+        let text = server_to_utf8(std::ffi::CStr::from_ptr(out.cast_mut_ptr()).to_bytes(), true);
+        let value = serde_json::from_str(&text).unwrap_or_else(|e| crate::error::Error::internal(format!("could not read a jsonb value: {e}")).report());
+        Some(Jsonb(value))
+    }
+}
+
+impl pgrx::IntoDatum for Jsonb {
+    fn into_datum(self) -> Option<pg_sys::Datum> {
+        let c = utf8_to_server(&self.0.to_string());
+        // SAFETY: jsonb_in takes a cstring and raises a clean ERROR on bad input.
+        unsafe { pgrx::direct_function_call_as_datum(pg_sys::jsonb_in, &[Some(pg_sys::Datum::from(c.as_ptr()))]) }
+    }
+    fn type_oid() -> pg_sys::Oid {
+        pg_sys::JSONBOID
+    }
+}
+
+// SAFETY: the argument is declared `jsonb` (SqlTranslatable below), so the datum is one.
+unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for Jsonb {
+    unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
+        let index = arg.index();
+        arg.unbox_arg_using_from_datum().unwrap_or_else(|| panic!("argument {index} must not be null"))
+    }
+}
+
+pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(Jsonb, "jsonb");
+
+// SAFETY: both return a datum palloc'd in the current call's memory context (or NULL).
+unsafe impl pgrx::callconv::BoxRet for DbText {
+    unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
+        match pgrx::IntoDatum::into_datum(self) {
+            Some(d) => fcinfo.return_raw_datum(d),
+            None => fcinfo.return_null(),
+        }
+    }
+}
+
+unsafe impl pgrx::callconv::BoxRet for Jsonb {
+    unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
+        match pgrx::IntoDatum::into_datum(self) {
+            Some(d) => fcinfo.return_raw_datum(d),
+            None => fcinfo.return_null(),
+        }
+    }
+}
+
+/// The elements of a text[] argument as UTF-8, each read up to `limit` bytes.
+pub fn text_array(a: &pgrx::datum::Array<TextArg>, limit: usize) -> Vec<Option<String>> {
+    a.iter().map(|t| t.map(|t| t.read(limit).0.into_owned())).collect()
+}

@@ -1,40 +1,43 @@
 -- The catalog of trained models (shopml.trained_models): who may read and write it,
--- drop_model, what pg_dump keeps, and the fixed search_path of the catalog statements.
+-- drop_model, what pg_dump keeps, and the fixed search_path of the catalog statements
+-- (ownership, grants and row security in detail: ownership.sql).
 CREATE ROLE catalog_alice;
 CREATE ROLE catalog_bob;
 
 -- pg_dump keeps the rows: the table is an extension configuration table
 SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'shopml';
 
--- PUBLIC sees what exists, but neither the weights nor a way to write
+-- a role sees the rows of the models it may use, never the weights, and cannot write
 SET ROLE catalog_bob;
 SELECT name, version, task, algorithm, metrics, trained_by FROM shopml.trained_models;
 SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT payload FROM shopml.trained_models$q$,
-  $q$INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by)
-     VALUES ('m', 1, 'churn', 'x', '{}', '{}', '{}', '\x00', 'catalog_bob')$q$,
+  $q$INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by, owner, checksum)
+     VALUES ('m', 1, 'churn', 'x', '{}', '{}', '{}', '\x00', 'catalog_bob', 'catalog_bob', sha256('\x00'))$q$,
   $q$UPDATE shopml.trained_models SET task = 'x'$q$,
   $q$DELETE FROM shopml.trained_models$q$,
   $q$TRUNCATE shopml.trained_models$q$]) q;
 RESET ROLE;
 
 -- Two versions of a model trained by alice (written here as the training functions write them)
-INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by)
-VALUES ('telco', 1, 'churn', 'logistic', '{}', '{}', '{"auc": 0.84}', '\x00', 'catalog_alice'),
-       ('telco', 2, 'churn', 'gbdt', '{}', '{}', '{"auc": 0.85}', '\x00', 'catalog_alice');
+INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by, owner, checksum)
+VALUES ('telco', 1, 'churn', 'logistic', '{}', '{}', '{"auc": 0.84}', '\x00', 'catalog_alice', 'catalog_alice', sha256('\x00')),
+       ('telco', 2, 'churn', 'gbdt', '{}', '{}', '{"auc": 0.85}', '\x00', 'catalog_alice', 'catalog_alice', sha256('\x00'));
 -- the table itself refuses names that references could not spell
-SELECT regress.error_of($q$INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by)
-  VALUES ('telco@3', 1, 'churn', 'x', '{}', '{}', '{}', '\x00', 'catalog_alice')$q$);
+SELECT regress.error_of($q$INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by, owner, checksum)
+  VALUES ('telco@3', 1, 'churn', 'x', '{}', '{}', '{}', '\x00', 'catalog_alice', 'catalog_alice', sha256('\x00'))$q$);
 
--- bob may use alice's models but not drop them; bad names and unknown models are clean errors
+-- bob neither sees nor drops alice's model; bad names and unknown models are clean errors
 SET ROLE catalog_bob;
+SELECT count(*) AS rows_bob_sees FROM shopml.trained_models;
 SELECT q, regress.error_of(q) FROM unnest(ARRAY[
+  $q$SELECT shopml.drop_model('catalog_alice.telco')$q$,
   $q$SELECT shopml.drop_model('telco')$q$,
   $q$SELECT shopml.drop_model('nope')$q$,
   $q$SELECT shopml.drop_model('bad name')$q$,
   $q$SELECT shopml.drop_model('')$q$,
   $q$SELECT shopml.drop_model(repeat('n', 100000))$q$]) q;
-SELECT shopml.drop_model('telco');
+SELECT shopml.drop_model('catalog_alice.telco');
 SELECT shopml.drop_model(NULL) AS null_gives_null;
 
 -- An operator planted where bob's search_path looks first is not what the catalog statements
@@ -51,16 +54,18 @@ SELECT regress.error_of($q$SELECT shopml.drop_model('nope')$q$);
 RESET search_path;
 RESET ROLE;
 
--- alice drops her model, all versions at once
+-- alice sees her model and drops it, all versions at once
 SET ROLE catalog_alice;
+SELECT owner, name, version, task, algorithm, metrics, trained_by, grantees FROM shopml.trained_models ORDER BY version;
 SELECT shopml.drop_model('telco') AS versions_dropped;
 SELECT count(*) AS telco_left FROM shopml.trained_models WHERE name = 'telco';
 RESET ROLE;
 
--- a superuser may drop anyone's model
-INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by)
-VALUES ('orphan', 1, 'churn', 'gbdt', '{}', '{}', '{}', '\x00', 'a_role_that_is_gone');
-SELECT shopml.drop_model('orphan') AS versions_dropped;
+-- a superuser may drop anyone's model, also one whose owner is gone (shown by its oid)
+INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by, owner, checksum)
+VALUES ('orphan', 1, 'churn', 'gbdt', '{}', '{}', '{}', '\x00', 'a_role_that_is_gone', 99999::oid::regrole, sha256('\x00'));
+SELECT owner, name FROM shopml.trained_models WHERE name = 'orphan';
+SELECT shopml.drop_model('"99999".orphan') AS versions_dropped;
 
 DROP SCHEMA catalog_evil CASCADE;
 DROP ROLE catalog_alice;

@@ -7,6 +7,11 @@ SET search_path = shopml, public;
 SELECT vector_avg('{1,NaN}');
 SELECT vector_avg('{NaN,1}');
 SELECT vector_avg('{1e-300,1e300}');
+SELECT vector_avg('{1,1e300}');
+-- the count of a hand-made state must be a whole, non-negative number of rows (issue 29)
+SELECT vector_avg('{-1,1}');
+SELECT vector_avg('{0.5,1}');
+SELECT vector_accum('{-2,1,1}', '[1,1]');
 SELECT vector_avg(array_fill(1::float8, ARRAY[20001]));
 SELECT vector_avg(array_fill(1::float8, ARRAY[40001]));
 SELECT vector_dims(vector_avg(array_fill(1::float8, ARRAY[16001]))) AS max_dims;
@@ -64,3 +69,16 @@ RESET statement_timeout;
 SELECT embed_text(body) = embed_text('x') AS same FROM blank;
 RESET shopml.batch_size;
 SELECT vector_dims(embed_text('the backend still serves')) AS dims;
+
+-- Array arguments (issue 29, problem 6): one dimension only, and results keep the input's
+-- subscripts (pgrx would renumber them 1..n and flatten a 2-D array silently)
+SELECT array_lower(e, 1) AS lower, array_upper(e, 1) AS upper, e[0] = embed_text('a') AS zero_is_a, e[1] = embed_text('b') AS one_is_b
+FROM (SELECT embed_texts('[0:1]={a,b}'::text[]) AS e) s;
+SELECT array_lower(s, 1) AS lower, (s[5]).label AS fifth FROM (SELECT classify_sentiments('[5:6]={great,awful}'::text[]) AS s) t;
+SELECT embed_texts('{{a,b},{c,d}}'::text[]);
+SELECT classify_sentiments('{{a,b},{c,d}}'::text[]);
+SELECT array_lower(embed_texts('{}'::text[]), 1) IS NULL AS empty_stays_empty;
+SELECT regress.error_of($q$SELECT count(*) FROM recommend_for_users('x', '{{1,2},{3,4}}'::bigint[])$q$);
+SELECT regress.error_of($q$SELECT count(*) FROM recommend_for_users('x', '{{a,b},{c,d}}'::text[])$q$);
+SELECT regress.error_of($q$SELECT count(*) FROM classify_texts('x', '{{a,b},{c,d}}'::text[])$q$);
+SELECT regress.error_of($q$SELECT count(*) FROM table_profile('pg_class', '{{relname}}'::text[])$q$);

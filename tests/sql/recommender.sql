@@ -133,11 +133,15 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"item_embeddings": {"table": "public.nope", "id_column": "id", "vector_column": "embedding"}}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"item_embeddings": {"table": "public.catalog", "id_column": "id", "vector_column": "title"}}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"item_embeddings": {"table": "public.catalog", "id_column": "id"}}')$q$]) q;
--- reading needs the caller's SELECT privilege; anyone may use a model
+-- reading needs the caller's SELECT privilege; using another role's model needs its grant
 CREATE ROLE rec_reader;
 SET ROLE rec_reader;
 SELECT regress.error_of($q$SELECT * FROM shopml.train_recommender('theirs', 'public.purchases', 'customer_id', 'product_id')$q$);
-SELECT count(*) AS served FROM recommend_for_user('shop', 2, 3);
+SELECT regress.error_of($q$SELECT count(*) FROM recommend_for_user('postgres.shop', 2, 3)$q$);
+RESET ROLE;
+SELECT grant_model('shop', 'rec_reader');
+SET ROLE rec_reader;
+SELECT count(*) AS served FROM recommend_for_user('postgres.shop', 2, 3);
 RESET ROLE;
 SELECT count(*) AS stored_bad FROM shopml.trained_models WHERE name IN ('bad', 'theirs');
 

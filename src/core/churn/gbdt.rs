@@ -53,27 +53,11 @@ pub fn fit(x: &[f64], width: usize, y: &[bool], categories: &[usize], params: Pa
     Ok(booster)
 }
 
-/// [`fit`] on a worker thread, calling `poll` every 50 ms until it is done, so that the caller
-/// can cancel (by not returning from `poll`: the worker then finishes alone and its result is
-/// dropped). The worker never calls back into the caller.
-pub fn fit_polling(x: Vec<f64>, width: usize, y: Vec<bool>, categories: Vec<usize>, params: Params, poll: &mut dyn FnMut()) -> Result<PerpetualBooster> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("shopml-gbdt".into())
-        .spawn(move || {
-            let _ = tx.send(fit(&x, width, &y, &categories, params));
-        })
-        .map_err(|e| Error::internal(format!("could not start the training thread: {e}")))?;
-    loop {
-        poll();
-        match rx.recv_timeout(std::time::Duration::from_millis(50)) {
-            Ok(result) => return result,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Error::internal("the training thread stopped without a result"))
-            }
-        }
-    }
+/// [`fit`] in a child process (src/core/isolate.rs), calling `poll` every 50 ms until it is
+/// done: a cancel from `poll` kills the child, its threads and memory at once, and the child
+/// may use at most `max_bytes` beyond what the caller holds.
+pub fn fit_isolated(x: &[f64], width: usize, y: &[bool], categories: &[usize], params: Params, max_bytes: usize, poll: &mut dyn FnMut()) -> Result<PerpetualBooster> {
+    crate::core::isolate::run(max_bytes, params.threads, || fit(x, width, y, categories, params), poll)
 }
 
 /// Log-odds of each row.

@@ -37,6 +37,10 @@ pub struct Options {
     pub c: Option<f64>,
     /// Threads for gradient boosting (default 1).
     pub threads: Option<usize>,
+    /// Most bytes gradient boosting may use beyond what the caller holds (shopml.max_training_memory,
+    /// set by the SQL glue, not an option).
+    #[serde(skip)]
+    pub max_bytes: Option<usize>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -202,7 +206,7 @@ fn fit_algorithm(name: &str, spec: &Spec, x: &[f64], y: &[bool], o: &Options, ti
             }
             let params = gbdt::Params { budget, seed: o.seed.unwrap_or(42), threads };
             let categories = if encoding_for(name) == Encoding::Codes { spec.category_slots() } else { Vec::new() };
-            Ok(Algorithm::Gbdt(gbdt::fit_polling(x.to_vec(), width, y.to_vec(), categories, params, tick)?))
+            Ok(Algorithm::Gbdt(gbdt::fit_isolated(x, width, y, &categories, params, o.max_bytes.unwrap_or(usize::MAX / 4), tick)?))
         }
     }
 }

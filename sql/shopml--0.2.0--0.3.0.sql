@@ -1,0 +1,38 @@
+-- shopml 0.2.0 -> 0.3.0: `ALTER EXTENSION shopml UPDATE` after installing the 0.3.0 library.
+-- The result equals a fresh 0.3.0 install (tests/sql/upgrade.sql compares them object by object).
+
+-- Trained models get owners (issue 29). Each existing model belongs to the role that trained it
+-- (to the extension's owner when that role is gone) and is granted to nobody: roles that used
+-- another role's model before need its owner to run shopml.grant_model (README, "Operations and
+-- security"). The weights get a checksum, checked at every load.
+ALTER TABLE @extschema@.trained_models
+    ADD COLUMN owner    regrole,
+    ADD COLUMN grantees regrole[] NOT NULL DEFAULT '{}',
+    ADD COLUMN checksum bytea;
+UPDATE @extschema@.trained_models
+   SET owner = COALESCE(pg_catalog.to_regrole(trained_by::pg_catalog.text),
+                        (SELECT extowner FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'shopml')::pg_catalog.regrole),
+       checksum = pg_catalog.sha256(payload);
+ALTER TABLE @extschema@.trained_models
+    ALTER COLUMN owner SET NOT NULL,
+    ALTER COLUMN checksum SET NOT NULL,
+    DROP CONSTRAINT trained_models_pkey,
+    ADD PRIMARY KEY (owner, name, version);
+COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload) and their sha256 (checksum), who trained it and when, its owner and the roles it is granted to (0 = PUBLIC)';
+GRANT SELECT (owner, grantees) ON @extschema@.trained_models TO PUBLIC;
+ALTER TABLE @extschema@.trained_models ENABLE ROW LEVEL SECURITY;
+
+CREATE FUNCTION @extschema@."grant_model"("model" TEXT, "role" TEXT) RETURNS TEXT[]
+VOLATILE STRICT PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'grant_model_wrapper';
+CREATE FUNCTION @extschema@."revoke_model"("model" TEXT, "role" TEXT) RETURNS TEXT[]
+VOLATILE STRICT PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'revoke_model_wrapper';
+CREATE FUNCTION @extschema@."model_usable"("owner" oid, "grantees" bigint[]) RETURNS bool
+STABLE STRICT PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'model_usable_wrapper';
+
+COMMENT ON FUNCTION @extschema@.drop_model(text) IS 'drops every version of a trained model (its owner, a member of the owning role, or a superuser); returns the versions dropped';
+COMMENT ON FUNCTION @extschema@.grant_model(text, text) IS 'lets a role (or PUBLIC) use every version of a model: predict, recommend, explain, see its catalog row; owner only; returns who may use it besides the owner';
+COMMENT ON FUNCTION @extschema@.revoke_model(text, text) IS 'takes back grant_model; returns who may still use the model besides the owner';
+COMMENT ON FUNCTION @extschema@.model_usable(oid, bigint[]) IS 'may the current role use a model of this owner granted to these roles (role oids, 0 = PUBLIC): the rule behind shopml.trained_models row security and every model function';
+
+CREATE POLICY usable_models ON @extschema@.trained_models FOR SELECT
+    USING (@extschema@.model_usable(owner::pg_catalog.oid, grantees::pg_catalog.oid[]::pg_catalog.int8[]));
