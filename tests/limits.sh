@@ -125,11 +125,11 @@ cancel_check() {  # cancel_check NAME SQL
   pid=$(grep -o 'pid=[0-9]*' "$out" | head -1 | cut -d= -f2)
   sleep 0.5
   read -r t0 r0 < <(threads_rss "$pid")
-  send "SET statement_timeout = '3s';"
+  send "SET statement_timeout = '1s';"
   send "$2"
   send "SELECT 'after';"
   wait_for 'after' || fail "$1: the backend died"
-  grep -q 'canceling statement due to statement timeout' "$out" || fail "$1: the training was not cancelled (it finished within 3 s?): $(tail -3 "$out")"
+  grep -q 'canceling statement due to statement timeout' "$out" || fail "$1: the training was not cancelled (it finished within 1 s?): $(tail -3 "$out")"
   sleep 1
   read -r t1 r1 < <(threads_rss "$pid")
   exec 3>&-
