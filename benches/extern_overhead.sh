@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=/tmp/shopml-xbench PORT=54334
 OLD_SO=${SHOPML_OLD_SO:?set SHOPML_OLD_SO to a libshopml.so built from the 0.1.0 release (e42c794)}
-install -m 755 "$OLD_SO" "$(pg_config --pkglibdir)/shopml_v010.so"
+install -m 755 "$OLD_SO" "$("${PG_CONFIG:-pg_config}" --pkglibdir)/shopml_v010.so"
 bash tests/pg_cluster.sh start "$BASE" "$PORT"
 trap 'bash tests/pg_cluster.sh stop "$BASE" "$PORT"' EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$BASE" -p "$PORT" -U postgres -d postgres)

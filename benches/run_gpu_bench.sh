@@ -16,7 +16,7 @@ PY=${PEERS_VENV:-/tmp/shopml-peers}/bin/python
 
 case "$step" in
 prepare)
-  MODEL_DIR=${MODEL_DIR:-$(pg_config --sharedir)/shopml/models}/all-MiniLM-L6-v2
+  MODEL_DIR=${MODEL_DIR:-$("${PG_CONFIG:-pg_config}" --sharedir)/shopml/models}/all-MiniLM-L6-v2
   make cuda
   rm -rf .device/gpu && mkdir -p .device/gpu
   "$PY" benches/gpu_payload.py "$MODEL_DIR" data/imdb_reviews.csv tests/fixtures/reference_embeddings.csv .device/gpu

@@ -231,14 +231,67 @@ pub fn max_batch_tokens() -> usize {
     MAX_BATCH_TOKENS.get().max(1) as usize
 }
 
+/// pgvector's setting of the same meaning (`hnsw.ef_search`, ...) when pgvector does not own it
+/// (issue 30): in a database without pgvector, a session's `SET hnsw.ef_search = 100` creates a
+/// placeholder, and shopml's index reads it, so a pgvector user's tuning applies to shopml's
+/// index while shopml's own setting is at its default. Where pgvector is loaded the name is its
+/// setting, for its index, and shopml reads only `shopml.*`. shopml never defines these names
+/// (pgvector could then not load in the same backend). A value that is not valid is a clean
+/// error naming it.
+fn pgvector_setting(name: &CStr) -> Option<String> {
+    // SAFETY: both look-ups take missing_ok and return NULL / 0 for an unknown name; the value
+    // is copied at once.
+    unsafe {
+        let current = pg_sys::GetConfigOption(name.as_ptr(), true, false);
+        let placeholder = pg_sys::GetConfigOptionFlags(name.as_ptr(), true) as u32 & pg_sys::GUC_CUSTOM_PLACEHOLDER != 0;
+        if current.is_null() || !placeholder {
+            return None;
+        }
+        Some(CStr::from_ptr(current).to_string_lossy().into_owned()).filter(|v| !v.is_empty())
+    }
+}
+
+fn pgvector_int(name: &CStr, min: i64, max: i64) -> Option<usize> {
+    let v = pgvector_setting(name)?;
+    match v.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Some(n as usize),
+        _ => crate::error::Error::invalid_parameter(format!(
+            "invalid value for parameter \"{}\": \"{}\"",
+            name.to_string_lossy(),
+            crate::error::excerpt(&v)
+        ))
+        .with_hint(format!("shopml's hnsw index reads it as its own setting; use {min} to {max}"))
+        .report(),
+    }
+}
+
 pub fn hnsw_ef_search() -> usize {
-    HNSW_EF_SEARCH.get().max(1) as usize
+    match HNSW_EF_SEARCH.get() {
+        40 => pgvector_int(c"hnsw.ef_search", 1, 1000).unwrap_or(40),
+        v => v.max(1) as usize,
+    }
 }
 
 pub fn hnsw_iterative_scan() -> IterativeScan {
-    HNSW_ITERATIVE_SCAN.get()
+    match HNSW_ITERATIVE_SCAN.get() {
+        IterativeScan::RelaxedOrder => match pgvector_setting(c"hnsw.iterative_scan").as_deref() {
+            None | Some("relaxed_order") => IterativeScan::RelaxedOrder,
+            Some("off") => IterativeScan::Off,
+            Some("strict_order") => IterativeScan::StrictOrder,
+            Some(other) => crate::error::Error::invalid_parameter(format!(
+                "invalid value for parameter \"hnsw.iterative_scan\": \"{}\"",
+                crate::error::excerpt(other)
+            ))
+            .with_hint("shopml's hnsw index reads it as its own setting; use off, relaxed_order or strict_order")
+            .report(),
+        },
+        v => v,
+    }
 }
 
 pub fn hnsw_max_scan_tuples() -> usize {
-    HNSW_MAX_SCAN_TUPLES.get().max(1) as usize
+    match HNSW_MAX_SCAN_TUPLES.get() {
+        20000 => pgvector_int(c"hnsw.max_scan_tuples", 1, i32::MAX as i64).unwrap_or(20000),
+        v => v.max(1) as usize,
+    }
 }

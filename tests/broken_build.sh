@@ -6,7 +6,7 @@
 # directory so that only shopml itself is compiled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-so="$(pg_config --pkglibdir)/shopml.so"
+so="$("${PG_CONFIG:-pg_config}" --pkglibdir)/shopml.so"
 [ -f "$so" ] || { echo "broken_build: needs an installed $so (run make install first)"; exit 1; }
 before=$(sha256sum "$so")
 copy=$(mktemp -d /tmp/shopml-broken.XXXXXX)

@@ -10,7 +10,7 @@
 set -euo pipefail
 cmd=$1 base=$2 port=$3
 shift 3
-PGBIN=$(pg_config --bindir)
+PGBIN=$("${PG_CONFIG:-pg_config}" --bindir)
 RUN_AS=${SHOPML_PG_USER:-postgres}
 as_user() { if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_AS" -- "$@"; else "$@"; fi; }
 launch() {

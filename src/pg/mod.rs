@@ -7,5 +7,6 @@ pub mod progress;
 pub mod report;
 pub mod table_reader;
 pub mod text;
+pub mod versions;
 
 pub use report::OrReport;

@@ -2,19 +2,19 @@
 -- versions, drop, and every bad input. A deterministic 600-customer fixture: churn risk falls
 -- with tenure, rises on month-to-month contracts and with the monthly charge, plus noise.
 SET search_path = shopml, public;
+-- (one statement: rows stay in insertion order on every PostgreSQL major, so the seeded split
+-- picks the same rows; an UPDATE would leave them where each version's heap puts them)
 CREATE TABLE public.customers AS
-SELECT i AS id,
-       (abs(hashint4(i)) % 72) AS tenure,
-       (ARRAY['month-to-month', 'one year', 'two year'])[1 + abs(hashint4(i + 1000)) % 3] AS contract,
-       round((20 + abs(hashint4(i + 2000)) % 100)::numeric, 2) AS monthly,
-       (abs(hashint4(i + 3000)) % 2 = 0) AS paperless,
-       DATE '2020-01-01' + (abs(hashint4(i + 4000)) % 1000) AS signup,
-       CASE WHEN i % 11 = 0 THEN NULL ELSE (abs(hashint4(i + 5000)) % 5) END AS support_calls
-FROM generate_series(1, 600) i;
-ALTER TABLE public.customers ADD COLUMN churned boolean;
-UPDATE public.customers SET churned =
-  1.0 - tenure / 24.0 + CASE contract WHEN 'month-to-month' THEN 1.5 ELSE -1.0 END + monthly / 60.0
-  + coalesce(support_calls, 2) * 0.3 + ((abs(hashint4(id + 6000)) % 1000) / 1000.0 - 0.5) * 2.5 > 1.0;
+SELECT c.*, 1.0 - tenure / 24.0 + CASE contract WHEN 'month-to-month' THEN 1.5 ELSE -1.0 END + monthly / 60.0
+            + coalesce(support_calls, 2) * 0.3 + ((abs(hashint4(id + 6000)) % 1000) / 1000.0 - 0.5) * 2.5 > 1.0 AS churned
+FROM (SELECT i AS id,
+             (abs(hashint4(i)) % 72) AS tenure,
+             (ARRAY['month-to-month', 'one year', 'two year'])[1 + abs(hashint4(i + 1000)) % 3] AS contract,
+             round((20 + abs(hashint4(i + 2000)) % 100)::numeric, 2) AS monthly,
+             (abs(hashint4(i + 3000)) % 2 = 0) AS paperless,
+             DATE '2020-01-01' + (abs(hashint4(i + 4000)) % 1000) AS signup,
+             CASE WHEN i % 11 = 0 THEN NULL ELSE (abs(hashint4(i + 5000)) % 5) END AS support_calls
+      FROM generate_series(1, 600) i) c;
 SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM public.customers;
 
 -- train (default: both algorithms, the better on a validation split of the training rows)

@@ -15,7 +15,10 @@ ANALYZE items;
 -- rescan per query)
 CREATE FUNCTION pg_temp.truth(op text) RETURNS TABLE (qid int, id int) AS $$
 BEGIN
+  -- exact: a sequential scan and a sort (with both scans disabled, the planner would pick the
+  -- index, and recall would compare the index with itself)
   SET LOCAL enable_indexscan = off;
+  SET LOCAL enable_seqscan = on;
   RETURN QUERY EXECUTE format('SELECT qid, t.id FROM queries, LATERAL (SELECT id FROM items ORDER BY embedding %s q LIMIT 10) t', op);
 END $$ LANGUAGE plpgsql;
 CREATE FUNCTION pg_temp.recall(op text) RETURNS numeric AS $$
@@ -31,7 +34,7 @@ SHOW shopml.hnsw_ef_search;
 SHOW shopml.hnsw_iterative_scan;
 SHOW shopml.hnsw_max_scan_tuples;
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT id FROM items ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5;
+SELECT * FROM regress.plan($q$SELECT id FROM items ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5$q$);
 SELECT pg_temp.recall('<->') >= 0.95 AS l2_recall_ok;
 -- the nearest row to a stored vector is itself, at distance 0
 SELECT id, embedding <-> (SELECT embedding FROM items WHERE id = 1234) AS d
@@ -40,7 +43,7 @@ DROP INDEX items_l2;
 CREATE INDEX items_cos ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 8, ef_construction = 32);
 SELECT pg_temp.recall('<=>') >= 0.95 AS cosine_recall_ok;
 -- the index answers only its own operator
-EXPLAIN (COSTS OFF) SELECT id FROM items ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5;
+SELECT * FROM regress.plan($q$SELECT id FROM items ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5$q$);
 DROP INDEX items_cos;
 CREATE INDEX items_ip ON items USING hnsw (embedding vector_ip_ops);
 SELECT pg_temp.recall('<#>') >= 0.90 AS ip_recall_ok;
@@ -54,7 +57,10 @@ CREATE TABLE items_h (id int PRIMARY KEY, embedding halfvec(16));
 INSERT INTO items_h SELECT id, embedding FROM items;
 CREATE FUNCTION pg_temp.truth_h(op text) RETURNS TABLE (qid int, id int) AS $$
 BEGIN
+  -- exact: a sequential scan and a sort (with both scans disabled, the planner would pick the
+  -- index, and recall would compare the index with itself)
   SET LOCAL enable_indexscan = off;
+  SET LOCAL enable_seqscan = on;
   RETURN QUERY EXECUTE format('SELECT qid, t.id FROM queries, LATERAL (SELECT id FROM items_h ORDER BY embedding %s q::halfvec LIMIT 10) t', op);
 END $$ LANGUAGE plpgsql;
 CREATE FUNCTION pg_temp.recall_h(op text) RETURNS numeric AS $$
@@ -66,7 +72,7 @@ BEGIN
   RETURN r;
 END $$ LANGUAGE plpgsql;
 CREATE INDEX items_h_l2 ON items_h USING hnsw (embedding halfvec_l2_ops);
-EXPLAIN (COSTS OFF) SELECT id FROM items_h ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5;
+SELECT * FROM regress.plan($q$SELECT id FROM items_h ORDER BY embedding <-> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]' LIMIT 5$q$);
 SELECT pg_temp.recall_h('<->') >= 0.95 AS halfvec_l2_recall_ok;
 -- the nearest row to a stored value is itself, at distance 0
 SELECT id, embedding <-> (SELECT embedding FROM items_h WHERE id = 1234) AS d
@@ -75,7 +81,7 @@ DROP INDEX items_h_l2;
 CREATE INDEX items_h_cos ON items_h USING shopml_hnsw (embedding halfvec_cosine_ops);
 SELECT pg_temp.recall_h('<=>') >= 0.95 AS halfvec_cosine_recall_ok;
 -- a vector query (embed_text's type) is cast to halfvec and uses the index too
-EXPLAIN (COSTS OFF) SELECT id FROM items_h ORDER BY embedding <=> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]'::vector LIMIT 5;
+SELECT * FROM regress.plan($q$SELECT id FROM items_h ORDER BY embedding <=> '[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]'::vector LIMIT 5$q$);
 DROP INDEX items_h_cos;
 CREATE INDEX items_h_ip ON items_h USING hnsw (embedding halfvec_ip_ops);
 SELECT pg_temp.recall_h('<#>') >= 0.90 AS halfvec_ip_recall_ok;
@@ -149,12 +155,44 @@ INSERT INTO sparse_rows VALUES (1, '[1,0]'), (2, NULL), (3, '[0,0]'), (4, '[0,1]
 CREATE INDEX ON sparse_rows USING shopml_hnsw (v vector_cosine_ops);
 INSERT INTO sparse_rows VALUES (6, '[0,0]'), (7, NULL), (8, '[2,1]');
 SELECT id FROM sparse_rows ORDER BY v <=> '[1,0]' LIMIT 10;
-SELECT id FROM sparse_rows ORDER BY v <=> NULL LIMIT 10;
+-- a NULL query returns every row the index holds, as the scan it replaces returns every row
+-- (NULL distances tie); before, it returned none. Rows whose vector is NULL, or zero under
+-- cosine, are not in the index (as in pgvector), so the sequential scan returns them too.
+-- (A query the planner cannot fold: a constant NULL drops the ORDER BY and scans the table.)
+SELECT bool_or(line LIKE '%Index Scan using sparse_rows_v_idx%') AS uses_index
+FROM regress.plan($q$SELECT id FROM sparse_rows ORDER BY v <=> (SELECT NULL::vector) LIMIT 10$q$) line;
+SELECT array_agg(id ORDER BY id) AS null_query FROM (SELECT id FROM sparse_rows ORDER BY v <=> (SELECT NULL::vector) LIMIT 10) s;
+SET enable_indexscan = off;
+SET enable_seqscan = on;
+SELECT array_agg(id ORDER BY id) AS seq_scan_null_query FROM (SELECT id FROM sparse_rows ORDER BY v <=> (SELECT NULL::vector) LIMIT 10) s;
+RESET enable_indexscan;
+SET enable_seqscan = off;
+-- without pgvector, pgvector's settings apply to shopml's index when a session sets them and
+-- shopml's own are at their defaults (shopml never defines those names, so pgvector can still
+-- load beside it; where it does, they are pgvector's alone: pgvector.sql)
+SELECT count(*) AS default_rows FROM (SELECT id FROM items ORDER BY embedding <-> pg_temp.point(7, 7) LIMIT 30) s;
+SET hnsw.ef_search = 5;
+SET hnsw.iterative_scan = off;
+SELECT count(*) AS pgvector_ef_5_no_iteration FROM (SELECT id FROM items ORDER BY embedding <-> pg_temp.point(7, 7) LIMIT 30) s;
+SET shopml.hnsw_ef_search = 12;
+SELECT count(*) AS shopml_setting_wins FROM (SELECT id FROM items ORDER BY embedding <-> pg_temp.point(7, 7) LIMIT 30) s;
+RESET shopml.hnsw_ef_search;
+SET hnsw.iterative_scan = strict_order;
+SET hnsw.max_scan_tuples = 20;
+SELECT count(*) AS pgvector_max_scan_tuples_20 FROM (SELECT id FROM items ORDER BY embedding <-> pg_temp.point(7, 7) LIMIT 30) s;
+SET hnsw.ef_search = 'many';
+SELECT count(*) FROM (SELECT id FROM items ORDER BY embedding <-> pg_temp.point(7, 7) LIMIT 30) s;
+SET hnsw.iterative_scan = sometimes;
+SET hnsw.ef_search = 5;
+SELECT count(*) FROM (SELECT id FROM items ORDER BY embedding <-> pg_temp.point(7, 7) LIMIT 30) s;
+RESET hnsw.ef_search;
+RESET hnsw.iterative_scan;
+RESET hnsw.max_scan_tuples;
 CREATE UNLOGGED TABLE scratch (id int, v vector(2));
 CREATE INDEX ON scratch USING shopml_hnsw (v vector_l2_ops);
 INSERT INTO scratch SELECT i, ARRAY[i, i * 2]::real[]::vector FROM generate_series(1, 100) i;
 SELECT id FROM scratch ORDER BY v <-> '[10,20]' LIMIT 3;
-EXPLAIN (COSTS OFF) SELECT id FROM scratch WHERE id = 3;
+SELECT * FROM regress.plan($q$SELECT id FROM scratch WHERE id = 3$q$);
 SELECT count(*) AS rows_without_order_by FROM scratch;
 
 -- errors

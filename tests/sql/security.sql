@@ -2,6 +2,8 @@
 -- created before CREATE EXTENSION is refused unless the installing role owns it, it is
 -- empty and nobody else may create in it; afterwards ordinary roles can neither add
 -- overloads to it nor change the superuser-only settings, but can read shopml.models.
+-- (No CONTEXT lines: how much of the install script they quote differs between majors.)
+\set SHOW_CONTEXT never
 CREATE ROLE shopml_attacker LOGIN;
 CREATE DATABASE shopml_schema_attack;
 GRANT CREATE ON DATABASE shopml_schema_attack TO shopml_attacker;

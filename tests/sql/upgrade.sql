@@ -16,7 +16,8 @@ SELECT extversion FROM pg_extension WHERE extname = 'shopml';
 SELECT shopml.vector_dims(shopml.embed_text('red shoes')) AS dims, shopml.l2_normalize('[3,4]'::shopml.vector),
        shopml.subvector('[1,2,3]'::shopml.vector, 2, 2), cardinality(shopml.embed_texts(ARRAY['a', NULL]));
 SELECT string_agg(object, E'\n' ORDER BY object) AS upgraded FROM (:describe) o \gset
-SELECT count(*) AS objects_compared, count(*) FILTER (WHERE object LIKE '%wrapper%') AS pgrx_functions FROM (:describe) o;
+-- (PostgreSQL 16 and later record a few more objects per extension than 15: the count is a floor)
+SELECT count(*) >= 250 AS objects_compared, count(*) FILTER (WHERE object LIKE '%wrapper%') AS pgrx_functions FROM (:describe) o;
 
 -- from 0.2.0, with a model trained by an ordinary role (its row written as 0.2.0 wrote it, with
 -- weights trained here): after the update it serves its trainer as before, now its owner, and

@@ -45,12 +45,8 @@ pub fn init() {
 #[pg_guard]
 unsafe extern "C-unwind" fn amoptions(reloptions: pg_sys::Datum, validate: bool) -> *mut pg_sys::bytea {
     let table = [
-        pg_sys::relopt_parse_elt { optname: c"m".as_ptr(), opttype: pg_sys::relopt_type::RELOPT_TYPE_INT, offset: std::mem::offset_of!(Options, m) as i32 },
-        pg_sys::relopt_parse_elt {
-            optname: c"ef_construction".as_ptr(),
-            opttype: pg_sys::relopt_type::RELOPT_TYPE_INT,
-            offset: std::mem::offset_of!(Options, ef_construction) as i32,
-        },
+        crate::pg::versions::int_reloption(c"m", std::mem::offset_of!(Options, m)),
+        crate::pg::versions::int_reloption(c"ef_construction", std::mem::offset_of!(Options, ef_construction)),
     ];
     pg_sys::build_reloptions(reloptions, validate, RELOPT_KIND, std::mem::size_of::<Options>(), table.as_ptr(), table.len() as i32) as *mut pg_sys::bytea
 }
@@ -88,8 +84,7 @@ pub unsafe fn index_settings(index: pg_sys::Relation) -> IndexSettings {
     let proc = pg_sys::index_getprocid(index, 1, 1);
     let code = pg_sys::OidFunctionCall1Coll(proc, pg_sys::InvalidOid, pg_sys::Datum::from(0)).value() as i32;
     let column = if code & HALFVEC_CODE != 0 { Column::Halfvec } else { Column::Vector };
-    let attr = (*(*index).rd_att).attrs.as_slice(1)[0];
-    let dims = attr.atttypmod;
+    let dims = crate::pg::versions::attribute_typmod(index, 0);
     if dims < 1 {
         let ty = if column == Column::Halfvec { "halfvec" } else { "vector" };
         Error::invalid_parameter("column does not have dimensions")
@@ -151,7 +146,9 @@ unsafe extern "C-unwind" fn amcostestimate(
     index_pages: *mut f64,
 ) {
     if (*path).indexorderbys.is_null() {
-        // Infinite, not just large: with enable_seqscan off, a seq scan costs 1e10 and more.
+        // Infinite, not just large: with enable_seqscan off, a seq scan costs 1e10 and more
+        // (PG 18 counts disabled nodes before costs instead: this path counts as two).
+        crate::pg::versions::never_choose(path);
         *startup = f64::INFINITY;
         *total = f64::INFINITY;
         *selectivity = 0.0;

@@ -419,10 +419,9 @@ pub unsafe fn read_buffer(index: pg_sys::Relation, block: pg_sys::BlockNumber) -
     if (*(*index).rd_rel).relpersistence == pg_sys::RELPERSISTENCE_TEMP as std::ffi::c_char || block as usize >= RECENT_BLOCKS {
         return read();
     }
-    let node = (*index).rd_node;
-    let key = (node.spcNode.into(), node.dbNode.into(), node.relNode.into());
+    let key = crate::pg::versions::relation_file_key(index);
     let hint = RECENT.with(|r| r.borrow().get(&key).and_then(|v| v.get(block as usize).copied()).unwrap_or(0));
-    if hint != 0 && pg_sys::ReadRecentBuffer(node, pg_sys::ForkNumber::MAIN_FORKNUM, block, hint) {
+    if hint != 0 && crate::pg::versions::read_recent_buffer(index, block, hint) {
         return hint;
     }
     let buffer = read();

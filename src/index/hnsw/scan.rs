@@ -3,7 +3,8 @@
 //! dropped rows, or LIMIT is larger than ef_search) and shopml.hnsw_iterative_scan allows, the
 //! search goes on where it stopped with twice the candidates, up to shopml.hnsw_max_scan_tuples,
 //! skipping what was returned: `relaxed_order` returns the newly found rows even when one is nearer than the
-//! last row returned, `strict_order` leaves such rows out.
+//! last row returned, `strict_order` leaves such rows out. A NULL query returns every row the
+//! index holds, in index order, as the scan it replaces returns every row (NULL distances tie).
 
 use super::pages::{self, PageGraph, DELETED};
 use super::{index_settings, read_values};
@@ -23,6 +24,9 @@ struct ScanState {
     ef: usize,
     last_distance: f32,
     started: bool,
+    /// A NULL query: the next block to read, and the heap tids of the live elements of the block
+    /// read last, still to return.
+    every_row: Option<(pg_sys::BlockNumber, Vec<(pg_sys::BlockNumber, pg_sys::OffsetNumber)>)>,
 }
 
 /// Where the scan state lives: freed by amendscan, or by the memory context's reset when an
@@ -50,6 +54,7 @@ pub unsafe extern "C-unwind" fn ambeginscan(index: pg_sys::Relation, nkeys: i32,
         ef: 0,
         last_distance: f32::NEG_INFINITY,
         started: false,
+        every_row: None,
     });
     let slot = pg_sys::palloc0(std::mem::size_of::<Slot>()) as *mut Slot;
     (*slot).0 = Box::into_raw(state);
@@ -83,6 +88,7 @@ pub unsafe extern "C-unwind" fn amrescan(scan: pg_sys::IndexScanDesc, keys: pg_s
     s.returned.clear();
     s.last_distance = f32::NEG_INFINITY;
     s.started = false;
+    s.every_row = None;
 }
 
 /// Reads the query, opens the graph, runs the first search.
@@ -95,6 +101,7 @@ unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
     }
     let key = &*(*scan).orderByData;
     if key.sk_flags & pg_sys::SK_ISNULL as i32 != 0 {
+        s.every_row = Some((1, Vec::new()));
         return;
     }
     let index = (*scan).indexRelation;
@@ -121,6 +128,9 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
     let s = state(scan);
     if !s.started {
         start(scan, s);
+    }
+    if let Some((next_block, pending)) = s.every_row.as_mut() {
+        return next_of_every_row(scan, next_block, pending);
     }
     let (Some(graph), Some(query)) = (&s.graph, &s.query) else { return false };
     let mode = gucs::hnsw_iterative_scan();
@@ -156,6 +166,38 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
         s.results = search.results();
         s.next = 0;
     }
+}
+
+/// The next live element of the index, page by page (a page's tids are read under its share
+/// lock, then returned one per call).
+unsafe fn next_of_every_row(
+    scan: pg_sys::IndexScanDesc,
+    next_block: &mut pg_sys::BlockNumber,
+    pending: &mut Vec<(pg_sys::BlockNumber, pg_sys::OffsetNumber)>,
+) -> bool {
+    let index = (*scan).indexRelation;
+    while pending.is_empty() {
+        if *next_block >= pg_sys::RelationGetNumberOfBlocksInFork(index, pg_sys::ForkNumber::MAIN_FORKNUM) {
+            return false;
+        }
+        pgrx::check_for_interrupts!();
+        let layout = pages::read_meta(index).layout();
+        let b = pages::Locked::read(index, *next_block, false);
+        for offset in 1..=pg_sys::PageGetMaxOffsetNumber(b.page()) {
+            let (ptr, len) = pages::page_item(b.page(), offset);
+            let e = pages::Element::new(ptr, len, layout);
+            if e.flags() & DELETED == 0 {
+                pending.push(e.heap_tid());
+            }
+        }
+        pending.reverse();
+        *next_block += 1;
+    }
+    let Some((block, offset)) = pending.pop() else { return false };
+    (*scan).xs_heaptid = pages::make_tid(block, offset);
+    (*scan).xs_recheck = false;
+    (*scan).xs_recheckorderby = false;
+    true
 }
 
 #[pg_guard]

@@ -37,7 +37,7 @@ pub unsafe extern "C-unwind" fn ambulkdelete(
     let mut highest: Option<(NodeId, usize)> = None;
     let mut live = 0.0;
     for block in 1..blocks(index) {
-        pg_sys::vacuum_delay_point();
+        crate::pg::versions::vacuum_delay_point();
         let b = Locked::read(index, block, true);
         let mut gone = Vec::new();
         let max = pg_sys::PageGetMaxOffsetNumber(b.page());
@@ -94,7 +94,7 @@ unsafe fn repair(index: pg_sys::Relation, deleted: FxHashSet<NodeId>, highest: O
     graph.deleted = deleted;
     let entry_before = (graph.meta.entry, graph.meta.entry_level);
     for block in 1..blocks(index) {
-        pg_sys::vacuum_delay_point();
+        crate::pg::versions::vacuum_delay_point();
         // What needs work on this page, read under a share lock released before other pages are read.
         let mut todo: Vec<(NodeId, usize, Vec<f32>)> = Vec::new();
         {
@@ -130,7 +130,7 @@ pub unsafe extern "C-unwind" fn amvacuumcleanup(info: *mut pg_sys::IndexVacuumIn
         let stats = new_stats(stats);
         let layout = pages::read_meta(index).layout();
         for block in 1..blocks(index) {
-            pg_sys::vacuum_delay_point();
+            crate::pg::versions::vacuum_delay_point();
             let b = Locked::read(index, block, false);
             for offset in 1..=pg_sys::PageGetMaxOffsetNumber(b.page()) {
                 let (ptr, len) = pages::page_item(b.page(), offset);
