@@ -247,24 +247,21 @@ unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for Jsonb {
 
 pgrx::pgrx_sql_entity_graph::impl_sql_translatable!(Jsonb, "jsonb");
 
-// SAFETY: both return a datum palloc'd in the current call's memory context (or NULL).
-unsafe impl pgrx::callconv::BoxRet for DbText {
-    unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
-        match pgrx::IntoDatum::into_datum(self) {
-            Some(d) => fcinfo.return_raw_datum(d),
-            None => fcinfo.return_null(),
+/// Results returned through their IntoDatum (which writes the database encoding).
+macro_rules! box_ret_by_into_datum {
+    ($($ty:ty),*) => {$(
+        // SAFETY: returns a datum palloc'd in the current call's memory context (or NULL).
+        unsafe impl pgrx::callconv::BoxRet for $ty {
+            unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
+                match pgrx::IntoDatum::into_datum(self) {
+                    Some(d) => fcinfo.return_raw_datum(d),
+                    None => fcinfo.return_null(),
+                }
+            }
         }
-    }
+    )*};
 }
-
-unsafe impl pgrx::callconv::BoxRet for Jsonb {
-    unsafe fn box_into<'fcx>(self, fcinfo: &mut pgrx::callconv::FcInfo<'fcx>) -> pgrx::datum::Datum<'fcx> {
-        match pgrx::IntoDatum::into_datum(self) {
-            Some(d) => fcinfo.return_raw_datum(d),
-            None => fcinfo.return_null(),
-        }
-    }
-}
+box_ret_by_into_datum!(DbText, Jsonb);
 
 /// The elements of a text[] argument as UTF-8, each read up to `limit` bytes.
 pub fn text_array(a: &pgrx::datum::Array<TextArg>, limit: usize) -> Vec<Option<String>> {

@@ -410,6 +410,14 @@ thread_local! {
 /// Hints are kept for blocks below this (128 GB of index), for at most 64 indexes.
 const RECENT_BLOCKS: usize = 1 << 24;
 
+/// Blocks in the index's main fork (the metapage is block 0).
+///
+/// # Safety
+/// `index` must be an open index relation.
+pub unsafe fn blocks(index: pg_sys::Relation) -> pg_sys::BlockNumber {
+    pg_sys::RelationGetNumberOfBlocksInFork(index, pg_sys::ForkNumber::MAIN_FORKNUM)
+}
+
 /// Pins `block` of the index's main fork.
 ///
 /// # Safety

@@ -22,11 +22,15 @@ struct ScanState {
     next: usize,
     returned: FxHashSet<NodeId>,
     ef: usize,
+    /// shopml.hnsw_iterative_scan and hnsw_max_scan_tuples, read once when the scan starts
+    /// (amgettuple runs once per row; each read may look up pgvector's names too).
+    mode: IterativeScan,
+    max_tuples: usize,
     last_distance: f32,
     started: bool,
     /// A NULL query: the next block to read, and the heap tids of the live elements of the block
     /// read last, still to return.
-    every_row: Option<(pg_sys::BlockNumber, Vec<(pg_sys::BlockNumber, pg_sys::OffsetNumber)>)>,
+    every_row: Option<EveryRow>,
 }
 
 /// Where the scan state lives: freed by amendscan, or by the memory context's reset when an
@@ -52,6 +56,8 @@ pub unsafe extern "C-unwind" fn ambeginscan(index: pg_sys::Relation, nkeys: i32,
         next: 0,
         returned: FxHashSet::default(),
         ef: 0,
+        mode: IterativeScan::Off,
+        max_tuples: 0,
         last_distance: f32::NEG_INFINITY,
         started: false,
         every_row: None,
@@ -101,7 +107,8 @@ unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
     }
     let key = &*(*scan).orderByData;
     if key.sk_flags & pg_sys::SK_ISNULL as i32 != 0 {
-        s.every_row = Some((1, Vec::new()));
+        let layout = pages::read_meta((*scan).indexRelation).layout();
+        s.every_row = Some(EveryRow { layout, next_block: 1, pending: Vec::new() });
         return;
     }
     let index = (*scan).indexRelation;
@@ -112,6 +119,8 @@ unsafe fn start(scan: pg_sys::IndexScanDesc, s: &mut ScanState) {
     // like the exact scan's NaN distances.
     settings.metric.prepare(&mut query);
     s.ef = gucs::hnsw_ef_search();
+    s.mode = gucs::hnsw_iterative_scan();
+    s.max_tuples = gucs::hnsw_max_scan_tuples();
     let graph = PageGraph::open(index);
     let search = {
         let _pins = graph.pin_scope();
@@ -129,11 +138,11 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
     if !s.started {
         start(scan, s);
     }
-    if let Some((next_block, pending)) = s.every_row.as_mut() {
-        return next_of_every_row(scan, next_block, pending);
+    if let Some(every_row) = s.every_row.as_mut() {
+        return every_row.next(scan);
     }
     let (Some(graph), Some(query)) = (&s.graph, &s.query) else { return false };
-    let mode = gucs::hnsw_iterative_scan();
+    let mode = s.mode;
     loop {
         while s.next < s.results.len() {
             let r = s.results[s.next];
@@ -152,7 +161,7 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
             return true;
         }
         // Out of candidates: search on with more, if allowed and the graph may hold more.
-        let limit = gucs::hnsw_max_scan_tuples();
+        let limit = s.max_tuples;
         if mode == IterativeScan::Off || s.results.len() < s.ef || s.ef >= limit {
             return false;
         }
@@ -168,36 +177,39 @@ pub unsafe extern "C-unwind" fn amgettuple(scan: pg_sys::IndexScanDesc, _directi
     }
 }
 
-/// The next live element of the index, page by page (a page's tids are read under its share
-/// lock, then returned one per call).
-unsafe fn next_of_every_row(
-    scan: pg_sys::IndexScanDesc,
-    next_block: &mut pg_sys::BlockNumber,
-    pending: &mut Vec<(pg_sys::BlockNumber, pg_sys::OffsetNumber)>,
-) -> bool {
-    let index = (*scan).indexRelation;
-    while pending.is_empty() {
-        if *next_block >= pg_sys::RelationGetNumberOfBlocksInFork(index, pg_sys::ForkNumber::MAIN_FORKNUM) {
-            return false;
-        }
-        pgrx::check_for_interrupts!();
-        let layout = pages::read_meta(index).layout();
-        let b = pages::Locked::read(index, *next_block, false);
-        for offset in 1..=pg_sys::PageGetMaxOffsetNumber(b.page()) {
-            let (ptr, len) = pages::page_item(b.page(), offset);
-            let e = pages::Element::new(ptr, len, layout);
-            if e.flags() & DELETED == 0 {
-                pending.push(e.heap_tid());
+/// A scan for a NULL query: every live element, page by page (a page's tids are read under
+/// its share lock, then returned one per call).
+struct EveryRow {
+    layout: pages::Layout,
+    next_block: pg_sys::BlockNumber,
+    pending: Vec<(pg_sys::BlockNumber, pg_sys::OffsetNumber)>,
+}
+
+impl EveryRow {
+    unsafe fn next(&mut self, scan: pg_sys::IndexScanDesc) -> bool {
+        let index = (*scan).indexRelation;
+        while self.pending.is_empty() {
+            if self.next_block >= pages::blocks(index) {
+                return false;
             }
+            pgrx::check_for_interrupts!();
+            let b = pages::Locked::read(index, self.next_block, false);
+            for offset in 1..=pg_sys::PageGetMaxOffsetNumber(b.page()) {
+                let (ptr, len) = pages::page_item(b.page(), offset);
+                let e = pages::Element::new(ptr, len, self.layout);
+                if e.flags() & DELETED == 0 {
+                    self.pending.push(e.heap_tid());
+                }
+            }
+            self.pending.reverse();
+            self.next_block += 1;
         }
-        pending.reverse();
-        *next_block += 1;
+        let Some((block, offset)) = self.pending.pop() else { return false };
+        (*scan).xs_heaptid = pages::make_tid(block, offset);
+        (*scan).xs_recheck = false;
+        (*scan).xs_recheckorderby = false;
+        true
     }
-    let Some((block, offset)) = pending.pop() else { return false };
-    (*scan).xs_heaptid = pages::make_tid(block, offset);
-    (*scan).xs_recheck = false;
-    (*scan).xs_recheckorderby = false;
-    true
 }
 
 #[pg_guard]

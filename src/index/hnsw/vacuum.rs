@@ -3,14 +3,10 @@
 //! and every live element that linked to a deleted one is linked anew. Deleted elements keep
 //! their space until REINDEX.
 
-use super::pages::{self, Element, Locked, PageGraph, Wal, DELETED};
+use super::pages::{self, blocks, Element, Locked, PageGraph, Wal, DELETED};
 use crate::core::hnsw::{link, NodeId, Params};
 use pgrx::{pg_guard, pg_sys};
 use rustc_hash::FxHashSet;
-
-unsafe fn blocks(index: pg_sys::Relation) -> pg_sys::BlockNumber {
-    pg_sys::RelationGetNumberOfBlocksInFork(index, pg_sys::ForkNumber::MAIN_FORKNUM)
-}
 
 unsafe fn new_stats(stats: *mut pg_sys::IndexBulkDeleteResult) -> *mut pg_sys::IndexBulkDeleteResult {
     if stats.is_null() {
