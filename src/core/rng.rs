@@ -12,6 +12,11 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
+    /// Uniform in (0, 1], from the top 53 bits (never 0: a logarithm of it is finite).
+    pub fn next_unit(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64
+    }
+
     /// Uniform in [0, 1), from the top 24 bits (exact in f32).
     pub fn next_f32(&mut self) -> f32 {
         (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32

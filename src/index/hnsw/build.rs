@@ -32,7 +32,7 @@ struct BuildState {
 
 impl BuildState {
     fn uniform(&mut self) -> f64 {
-        ((self.rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64
+        self.rng.next_unit()
     }
 }
 
@@ -58,7 +58,7 @@ pub unsafe extern "C-unwind" fn ambuild(heap: pg_sys::Relation, index: pg_sys::R
         tids: Vec::new(),
         on_disk: None,
         memory_limit: pg_sys::maintenance_work_mem as usize * 1024,
-        rng: SplitMix(0x5eed_4e5e),
+        rng: SplitMix(super::LEVEL_SEED),
         index,
         scratch: Vec::new(),
         indexed: 0,

@@ -44,12 +44,14 @@ pub unsafe extern "C-unwind" fn aminsert(
         return false;
     }
     let params = Params { m: settings.m, ef_construction: settings.ef_construction };
-    // (0, 1], from the backend's random state (seeded per backend).
-    let u = 1.0 - pg_sys::pg_prng_double(std::ptr::addr_of_mut!(pg_sys::pg_global_prng_state));
+    // (0, 1], from the row's heap tid and the build's seed: the same rows make the same graph
+    // (as a build does), so a test's recall is the same on every run.
+    let tid = pages::tid_parts(&*heap_tid);
+    let u = crate::core::rng::SplitMix(super::LEVEL_SEED ^ ((tid.0 as u64) << 16 | tid.1 as u64)).next_unit();
     let level = params.level_for(u).min(settings.max_level);
     pg_sys::LockPage(index, pages::META_BLOCK, pg_sys::ExclusiveLock as i32);
     let mut g = PageGraph::open(index);
-    insert_on_pages(&mut g, pages::tid_parts(&*heap_tid), &vector, level, &params);
+    insert_on_pages(&mut g, tid, &vector, level, &params);
     pg_sys::UnlockPage(index, pages::META_BLOCK, pg_sys::ExclusiveLock as i32);
     false
 }

@@ -25,6 +25,10 @@ struct Options {
 static mut RELOPT_KIND: pg_sys::relopt_kind::Type = 0;
 
 /// Registers the reloptions `m` and `ef_construction` (pgvector's names, defaults and ranges).
+/// Seed of the random levels of HNSW elements: a build draws them in sequence from it, an
+/// insert from it and the row's heap tid, so an index's graph depends on its rows alone.
+pub const LEVEL_SEED: u64 = 0x5eed_4e5e;
+
 pub fn init() {
     // SAFETY: _PG_init, once per backend, before any index is opened.
     unsafe {
