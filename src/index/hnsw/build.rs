@@ -26,7 +26,7 @@ struct BuildState {
     index: pg_sys::Relation,
     scratch: Vec<f32>,
     indexed: usize,
-    expected: usize,
+    reltuples: f32,
     progress: Progress,
 }
 
@@ -48,7 +48,8 @@ pub unsafe extern "C-unwind" fn ambuild(heap: pg_sys::Relation, index: pg_sys::R
         pages::write_meta(b.page(), &meta, true);
         pg_sys::MarkBufferDirty(b.buffer);
     }
-    let expected = (*(*heap).rd_rel).reltuples.max(0.0) as usize;
+    let reltuples = (*(*heap).rd_rel).reltuples;
+    let expected = reltuples.max(0.0) as usize;
     pg_sys::pgstat_progress_update_param(pg_sys::PROGRESS_CREATEIDX_SUBPHASE as i32, PHASE_LOAD);
     pg_sys::pgstat_progress_update_param(pg_sys::PROGRESS_CREATEIDX_TUPLES_TOTAL as i32, expected as i64);
     let mut state = BuildState {
@@ -62,7 +63,7 @@ pub unsafe extern "C-unwind" fn ambuild(heap: pg_sys::Relation, index: pg_sys::R
         index,
         scratch: Vec::new(),
         indexed: 0,
-        expected,
+        reltuples,
         progress: Progress::new("CREATE INDEX ... USING shopml_hnsw", "rows"),
     };
     let scan = (*(*heap).rd_tableam).index_build_range_scan.expect("a table access method with index builds");
@@ -88,6 +89,25 @@ pub unsafe extern "C-unwind" fn ambuild(heap: pg_sys::Relation, index: pg_sys::R
     (*result).heap_tuples = heap_tuples;
     (*result).index_tuples = state.indexed as f64;
     result
+}
+
+/// The rows the build expects, for its progress: reltuples, or where the table was never
+/// vacuumed or analyzed (-1, e.g. just after COPY), the rows so far scaled by the share of the
+/// table's pages the scan has read (the heap scan reports them to pg_stat_progress_create_index).
+unsafe fn expected_rows(reltuples: f32, indexed: usize) -> usize {
+    if reltuples >= 0.0 {
+        return (reltuples as usize).max(indexed);
+    }
+    let entry = pg_sys::MyBEEntry;
+    if entry.is_null() {
+        return indexed;
+    }
+    let param = |i: u32| (*entry).st_progress_param[i as usize];
+    let (done, total) = (param(pg_sys::PROGRESS_SCAN_BLOCKS_DONE), param(pg_sys::PROGRESS_SCAN_BLOCKS_TOTAL));
+    if done <= 0 || total <= done {
+        return indexed;
+    }
+    (indexed as f64 * total as f64 / done as f64) as usize
 }
 
 #[pg_guard]
@@ -127,7 +147,7 @@ unsafe extern "C-unwind" fn build_callback(
     s.indexed += 1;
     if s.indexed % 256 == 0 {
         pg_sys::pgstat_progress_update_param(pg_sys::PROGRESS_CREATEIDX_TUPLES_DONE as i32, s.indexed as i64);
-        s.progress.report(s.indexed, s.expected.max(s.indexed));
+        s.progress.report(s.indexed, expected_rows(s.reltuples, s.indexed));
     }
 }
 

@@ -295,6 +295,16 @@ impl Locked {
         Locked { buffer }
     }
 
+    /// Locks a buffer the caller has pinned (a BlockSweep's); the pin is released with the lock.
+    ///
+    /// # Safety
+    /// `buffer` must be a pinned buffer of this backend that nothing else will release.
+    pub unsafe fn pinned(buffer: pg_sys::Buffer, exclusive: bool) -> Locked {
+        let mode = if exclusive { pg_sys::BUFFER_LOCK_EXCLUSIVE } else { pg_sys::BUFFER_LOCK_SHARE };
+        pg_sys::LockBuffer(buffer, mode as i32);
+        Locked { buffer }
+    }
+
     /// A new page at the end of the index, locked exclusively.
     ///
     /// # Safety

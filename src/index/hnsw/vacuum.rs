@@ -5,6 +5,7 @@
 
 use super::pages::{self, blocks, Element, Locked, PageGraph, Wal, DELETED};
 use crate::core::hnsw::{link, NodeId, Params};
+use crate::pg::versions::BlockSweep;
 use pgrx::{pg_guard, pg_sys};
 use rustc_hash::FxHashSet;
 
@@ -32,9 +33,11 @@ pub unsafe extern "C-unwind" fn ambulkdelete(
     let mut deleted: FxHashSet<NodeId> = FxHashSet::default();
     let mut highest: Option<(NodeId, usize)> = None;
     let mut live = 0.0;
-    for block in 1..blocks(index) {
+    let mut sweep = BlockSweep::new(index, (*info).strategy, 1, blocks(index));
+    while let Some(buffer) = sweep.next() {
         crate::pg::versions::vacuum_delay_point();
-        let b = Locked::read(index, block, true);
+        let b = Locked::pinned(buffer, true);
+        let block = b.block();
         let mut gone = Vec::new();
         let max = pg_sys::PageGetMaxOffsetNumber(b.page());
         for offset in 1..=max {
@@ -125,9 +128,10 @@ pub unsafe extern "C-unwind" fn amvacuumcleanup(info: *mut pg_sys::IndexVacuumIn
         // No bulk delete ran: count the live elements.
         let stats = new_stats(stats);
         let layout = pages::read_meta(index).layout();
-        for block in 1..blocks(index) {
+        let mut sweep = BlockSweep::new(index, (*info).strategy, 1, blocks(index));
+        while let Some(buffer) = sweep.next() {
             crate::pg::versions::vacuum_delay_point();
-            let b = Locked::read(index, block, false);
+            let b = Locked::pinned(buffer, false);
             for offset in 1..=pg_sys::PageGetMaxOffsetNumber(b.page()) {
                 let (ptr, len) = pages::page_item(b.page(), offset);
                 if Element::new(ptr, len, layout).flags() & DELETED == 0 {
