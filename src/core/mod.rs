@@ -4,6 +4,7 @@ pub mod bits;
 pub mod catalog;
 pub mod churn;
 pub mod distance;
+pub mod forecast;
 pub mod halfvec;
 pub mod hnsw;
 pub mod isolate;

@@ -1,0 +1,280 @@
+//! Demand forecasting: one gradient-boosted model over every series of a table (lags, rolling
+//! means, the season, series keys and covariates known in advance such as planned prices and
+//! promotions), predicting each of the next `horizon` periods after a `gap` directly, in log
+//! space relative to each series' recent level. Intervals come from the errors of a model fitted
+//! without the last periods, on those periods (split conformal), per step.
+//!
+//! The gradient boosting is the churn models' (`perpetual`, src/core/churn/gbdt.rs).
+
+pub mod features;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{Error, Result};
+use perpetual::objective::Objective;
+use perpetual::{Matrix, PerpetualBooster};
+use serde::{Deserialize, Serialize};
+
+/// One series: its key (the values of the series columns), and its values and covariates by
+/// period (`start` is the first period; NaN where a period has no value). Covariates may run
+/// past the last value: those are the planned inputs of the periods to forecast.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    pub key: Vec<String>,
+    pub start: i64,
+    pub y: Vec<f64>,
+    pub x: Vec<Vec<f64>>,
+}
+
+impl Series {
+    /// The last period with a value.
+    pub fn end(&self) -> Option<i64> {
+        self.y.iter().rposition(|v| !v.is_nan()).map(|i| self.start + i as i64)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Options {
+    /// Periods forecast, after the gap.
+    pub horizon: usize,
+    /// Periods between the last known value and the first forecast (time to restock).
+    pub gap: usize,
+    /// Past values the model sees, counted back from the origin.
+    pub lags: usize,
+    /// Rolling means over these many periods before the origin.
+    pub windows: Vec<usize>,
+    /// Periods in a season (52 weekly, 12 monthly, 7 daily; 0: none).
+    pub season: usize,
+    /// Central probability of the interval (0.8: the 10th to the 90th percentile; 0: none).
+    pub interval: f64,
+    /// Periods held out at the end to measure the errors the interval is made of.
+    pub calibration: usize,
+    pub budget: f32,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { horizon: 1, gap: 0, lags: 20, windows: vec![4, 13, 52], season: 0, interval: 0.8, calibration: 8, budget: 1.0, seed: 42, threads: 1 }
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Model {
+    pub options: Options,
+    pub covariates: Vec<String>,
+    /// Per series column, its values in code order (the categorical codes of the model).
+    pub key_levels: Vec<Vec<String>>,
+    booster: PerpetualBooster,
+    /// Per step, the log-space errors at the interval's lower and upper probability.
+    pub bounds: Vec<(f64, f64)>,
+}
+
+/// One forecast value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub series: usize,
+    pub period: i64,
+    pub value: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// The codes of each series' key, and the levels they index.
+fn key_codes(series: &[Series], levels: &mut Vec<Vec<String>>, grow: bool) -> Vec<Vec<f64>> {
+    let columns = series.first().map_or(0, |s| s.key.len());
+    levels.resize(columns, Vec::new());
+    series
+        .iter()
+        .map(|s| {
+            s.key
+                .iter()
+                .enumerate()
+                .map(|(c, v)| match levels[c].iter().position(|l| l == v) {
+                    Some(i) => i as f64,
+                    None if grow => {
+                        levels[c].push(v.clone());
+                        (levels[c].len() - 1) as f64
+                    }
+                    None => f64::NAN,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Training rows: every origin whose target lies at or before `last` (per series: its own last
+/// value when `last` is None).
+struct Rows {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    step: Vec<usize>,
+    target_period: Vec<i64>,
+}
+
+fn training_rows(o: &Options, series: &[Series], codes: &[Vec<f64>], width: usize, tick: &mut dyn FnMut()) -> Rows {
+    let mut r = Rows { x: Vec::new(), y: Vec::new(), step: Vec::new(), target_period: Vec::new() };
+    for (s, code) in series.iter().zip(codes) {
+        tick();
+        let Some(end) = s.end() else { continue };
+        for t in s.start..end {
+            for h in 1..=o.horizon {
+                let period = t + (o.gap + h) as i64;
+                if period > end {
+                    break;
+                }
+                let mark = r.x.len();
+                let Some(level) = features::row(o, s, code, t, h, &mut r.x) else { break };
+                let y = features::target(s, period, level);
+                if y.is_nan() {
+                    r.x.truncate(mark);
+                    continue;
+                }
+                debug_assert_eq!(r.x.len() - mark, width);
+                r.y.push(y);
+                r.step.push(h);
+                r.target_period.push(period);
+            }
+        }
+    }
+    r
+}
+
+/// Most trees of one fit.
+const ITERATION_LIMIT: usize = 300;
+
+fn fit(o: &Options, x: &[f64], y: &[f64], width: usize, categorical: &[usize]) -> Result<PerpetualBooster> {
+    let rows = y.len();
+    let mut columns = vec![0.0; x.len()];
+    for i in 0..rows {
+        for j in 0..width {
+            columns[j * rows + i] = x[i * width + j];
+        }
+    }
+    let matrix = Matrix::new(&columns, rows, width);
+    let mut booster = PerpetualBooster::default()
+        .set_objective(Objective::SquaredLoss)
+        .set_budget(o.budget)
+        .set_seed(o.seed)
+        .set_num_threads(Some(o.threads.max(1)))
+        // perpetual stops when a tree no longer generalises; on small noisy panels that took
+        // thousands of trees (a minute for 5,000 rows): a cap bounds the time.
+        .set_iteration_limit(Some(ITERATION_LIMIT))
+        .set_categorical_features((!categorical.is_empty()).then(|| categorical.iter().copied().collect()));
+    booster.fit(&matrix, y, None, None).map_err(|e| Error::internal(format!("gradient boosting failed: {e}")))?;
+    Ok(booster)
+}
+
+fn predict(booster: &PerpetualBooster, x: &[f64], width: usize) -> Vec<f64> {
+    let rows = x.len() / width.max(1);
+    let mut columns = vec![0.0; x.len()];
+    for i in 0..rows {
+        for j in 0..width {
+            columns[j * rows + i] = x[i * width + j];
+        }
+    }
+    booster.predict(&Matrix::new(&columns, rows, width), false)
+}
+
+/// The `p` quantile of `v` (sorted in place; NaN if empty).
+fn quantile(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn check(o: &Options, series: &[Series]) -> Result<()> {
+    if o.horizon == 0 || o.horizon > 1000 {
+        return Err(Error::invalid_parameter(format!("horizon must be between 1 and 1000, not {}", o.horizon)));
+    }
+    if o.gap > 1000 || o.lags > 1000 || o.windows.iter().any(|&w| w == 0 || w > 1000) || o.season > 1000 {
+        return Err(Error::invalid_parameter("gap, lags, windows and season must be at most 1000"));
+    }
+    if !(0.0..1.0).contains(&o.interval) {
+        return Err(Error::invalid_parameter(format!("interval must be at least 0 and below 1, not {}", o.interval)));
+    }
+    let keys = series.first().map_or(0, |s| s.key.len());
+    let covariates = series.first().map_or(0, |s| s.x.len());
+    if series.iter().any(|s| s.key.len() != keys || s.x.len() != covariates) {
+        return Err(Error::internal("series differ in their key or covariate columns"));
+    }
+    Ok(())
+}
+
+/// Trains on every value of every series; `tick` is called once per series and per fit (for
+/// progress and cancellation).
+pub fn train(o: &Options, series: &[Series], covariates: &[String], tick: &mut dyn FnMut()) -> Result<Model> {
+    check(o, series)?;
+    let mut key_levels = Vec::new();
+    let codes = key_codes(series, &mut key_levels, true);
+    let width = features::names(o, key_levels.len(), covariates).len();
+    let categorical = features::key_slots(key_levels.len());
+    let rows = training_rows(o, series, &codes, width, tick);
+    if rows.y.len() < 10 {
+        return Err(Error::data(format!("too little history to learn from: {} examples (series need at least {} periods)", rows.y.len(), o.gap + 2)));
+    }
+    let mut bounds = vec![(0.0, 0.0); o.horizon];
+    if o.interval > 0.0 && o.calibration > 0 {
+        // Split conformal: fit without the last `calibration` periods, measure on them.
+        let last = rows.target_period.iter().copied().max().unwrap_or(0);
+        let cut = last - o.calibration as i64;
+        let (mut fx, mut fy, mut cx, mut cidx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for i in 0..rows.y.len() {
+            let row = &rows.x[i * width..(i + 1) * width];
+            // The origin's lags reach at most `cut` when the target does.
+            if rows.target_period[i] <= cut {
+                fx.extend_from_slice(row);
+                fy.push(rows.y[i]);
+            } else if rows.target_period[i] - (o.gap + rows.step[i]) as i64 <= cut {
+                cx.extend_from_slice(row);
+                cidx.push(i);
+            }
+        }
+        if fy.len() >= 10 && !cidx.is_empty() {
+            tick();
+            let early = fit(o, &fx, &fy, width, &categorical)?;
+            let p = predict(&early, &cx, width);
+            let lo = (1.0 - o.interval) / 2.0;
+            for (h, b) in bounds.iter_mut().enumerate() {
+                let mut e: Vec<f64> = cidx.iter().zip(&p).filter(|(&i, _)| rows.step[i] == h + 1).map(|(&i, p)| rows.y[i] - p).collect();
+                *b = (quantile(&mut e, lo), quantile(&mut e, 1.0 - lo));
+            }
+        }
+    }
+    tick();
+    let booster = fit(o, &rows.x, &rows.y, width, &categorical)?;
+    Ok(Model { options: o.clone(), covariates: covariates.to_vec(), key_levels, booster, bounds })
+}
+
+impl Model {
+    /// The next `horizon` periods after each series' last value and the gap. A series the model
+    /// never saw forecasts through its key codes as missing.
+    pub fn forecast(&self, series: &[Series]) -> Result<Vec<Point>> {
+        check(&self.options, series)?;
+        let o = &self.options;
+        let mut levels = self.key_levels.clone();
+        let codes = key_codes(series, &mut levels, false);
+        let width = features::names(o, self.key_levels.len(), &self.covariates).len();
+        let (mut x, mut meta) = (Vec::new(), Vec::new());
+        for (i, (s, code)) in series.iter().zip(&codes).enumerate() {
+            let Some(end) = s.end() else { continue };
+            for h in 1..=o.horizon {
+                if let Some(level) = features::row(o, s, code, end, h, &mut x) {
+                    meta.push((i, end + (o.gap + h) as i64, h, level));
+                }
+            }
+        }
+        let p = predict(&self.booster, &x, width);
+        Ok(meta
+            .into_iter()
+            .zip(p)
+            .map(|((series, period, h, level), p)| {
+                let (lo, hi) = self.bounds[h - 1];
+                Point { series, period, value: features::units(level, p), lower: features::units(level, p + lo), upper: features::units(level, p + hi) }
+            })
+            .collect())
+    }
+}
