@@ -1,10 +1,10 @@
 //! The forecaster of src/core/forecast on the OJ protocol (issue 31; benches/forecast_peers.py
 //! runs the peers on the same protocol), outside Postgres, for development of the algorithm:
 //!   cargo run --release --no-default-features --bin forecast_bench -- [data/oj_sales.csv] [threads]
-//!     [budget] [rounds] [calibration periods]
+//!     [budget] [rounds] [calibration periods] [median|mape]
 //! Covariates are what a shop's sales view would hold: the own brand's price, its ratio to the
 //! mean price of all brands that week, deal and feat.
-use shopml::core::forecast::{train, Options, Series};
+use shopml::core::forecast::{train, Options, PointLoss, Series};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -18,6 +18,7 @@ fn main() {
     let budget: f32 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let rounds: i64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(12);
     let calibration: usize = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(8);
+    let point = if args.get(6).is_some_and(|s| s == "mape") { PointLoss::Mape } else { PointLoss::Median };
     let text = std::fs::read_to_string(path).expect("data/oj_sales.csv (make data)");
     let mut lines = text.lines();
     let header: Vec<String> = lines.next().unwrap().split(',').map(|s| s.trim_matches('"').to_string()).collect();
@@ -46,7 +47,7 @@ fn main() {
     }
     let series: Vec<Series> = all.into_values().collect();
     let covariates: Vec<String> = ["price", "price_ratio", "deal", "feat"].iter().map(|s| s.to_string()).collect();
-    let o = Options { horizon: 2, gap: 1, season: 0, threads, budget, calibration, ..Options::default() };
+    let o = Options { horizon: 2, gap: 1, season: 0, threads, budget, calibration, point, ..Options::default() };
     let (mut ape, mut ase, mut covered, mut cells) = (0.0, 0.0, 0usize, 0usize);
     let start = Instant::now();
     for r in 0..rounds {

@@ -42,3 +42,22 @@ fn refuses_bad_options_and_too_little_history() {
     let e = train(&Options::default(), &data, &["price".into()], &mut || {}).err().unwrap();
     assert!(e.message.starts_with("too little history"), "{}", e.message);
 }
+
+#[test]
+fn the_mape_shift_aims_below_the_median() {
+    // Actuals of 50, 50, 100, 200, 300 around a prediction of 100: an error on a low week counts
+    // more, so the least MAPE forecasts 50 (a shift of ln(51/101)) where the median is 100.
+    let level = 101f64.ln();
+    let held: Vec<(f64, f64, f64)> = [50.0, 50.0, 100.0, 200.0, 300.0].iter().map(|a: &f64| (level, 0.0, (a + 1.0).ln() - level)).collect();
+    let shift = mape_shift(&held);
+    assert!((shift - (51f64 / 101.0).ln()).abs() < 0.011, "shift {shift}");
+}
+
+#[test]
+fn a_mape_point_forecast_stays_inside_the_interval() {
+    let data = synthetic(30, 80, 3);
+    let o = Options { horizon: 2, gap: 1, windows: vec![4, 13], budget: 0.3, point: PointLoss::Mape, ..Options::default() };
+    let model = train(&o, &data, &["price".into()], &mut || {}).unwrap();
+    assert!((-1.0..=0.2).contains(&model.shift));
+    assert!(model.forecast(&data).unwrap().iter().all(|p| p.lower <= p.value && p.value <= p.upper));
+}
