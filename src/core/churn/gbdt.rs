@@ -27,7 +27,7 @@ impl Default for Params {
 }
 
 /// Row-major rows × width to perpetual's column-major layout.
-fn columns(x: &[f64], width: usize) -> Vec<f64> {
+pub(crate) fn columns(x: &[f64], width: usize) -> Vec<f64> {
     let rows = x.len() / width.max(1);
     let mut out = vec![0.0; x.len()];
     for i in 0..rows {

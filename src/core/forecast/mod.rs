@@ -10,6 +10,7 @@ pub mod features;
 #[cfg(test)]
 mod tests;
 
+use crate::core::churn::gbdt::columns;
 use crate::error::{Error, Result};
 use perpetual::objective::Objective;
 use perpetual::{Matrix, PerpetualBooster};
@@ -171,14 +172,8 @@ const ITERATION_LIMIT: usize = 300;
 const MEMORY_LIMIT_GB: f32 = 0.25;
 
 fn fit(o: &Options, x: &[f64], y: &[f64], width: usize, categorical: &[usize]) -> Result<PerpetualBooster> {
-    let rows = y.len();
-    let mut columns = vec![0.0; x.len()];
-    for i in 0..rows {
-        for j in 0..width {
-            columns[j * rows + i] = x[i * width + j];
-        }
-    }
-    let matrix = Matrix::new(&columns, rows, width);
+    let columns = columns(x, width);
+    let matrix = Matrix::new(&columns, y.len(), width);
     let mut booster = PerpetualBooster::default()
         .set_objective(Objective::SquaredLoss)
         .set_budget(o.budget)
@@ -196,14 +191,7 @@ fn fit(o: &Options, x: &[f64], y: &[f64], width: usize, categorical: &[usize]) -
 }
 
 fn predict(booster: &PerpetualBooster, x: &[f64], width: usize) -> Vec<f64> {
-    let rows = x.len() / width.max(1);
-    let mut columns = vec![0.0; x.len()];
-    for i in 0..rows {
-        for j in 0..width {
-            columns[j * rows + i] = x[i * width + j];
-        }
-    }
-    booster.predict(&Matrix::new(&columns, rows, width), false)
+    booster.predict(&Matrix::new(&columns(x, width), x.len() / width.max(1), width), false)
 }
 
 /// The log-space shift that gives the least MAPE on held-out (level, prediction, target) rows,
