@@ -60,6 +60,9 @@ static MODEL_CACHE_SIZE: GucSetting<i32> = GucSetting::<i32>::new(1024 * 1024);
 /// Threads one forward pass of the CPU encoder uses; 0 = one per core, the fastest measured
 /// (README, Performance). Anyone may lower it, e.g. to leave cores to other backends.
 static THREADS: GucSetting<i32> = GucSetting::<i32>::new(0);
+/// Seconds a long call runs before it reports progress as NOTICEs; -1 never. Calls shorter than
+/// 3 s stay silent; scripts that compare output (the golden tests) turn the reports off.
+static PROGRESS_AFTER: GucSetting<i32> = GucSetting::<i32>::new(3);
 
 /// Candidates an HNSW index scan keeps (pgvector's hnsw.ef_search default): more is slower and
 /// finds more of the true nearest rows.
@@ -173,6 +176,16 @@ pub fn init() {
         GucContext::Userset,
         GucFlags::default(),
     );
+    GucRegistry::define_int_guc(
+        c"shopml.progress_after",
+        c"Seconds a long call (embedding, training, index build) runs before it reports progress as NOTICEs; -1 never.",
+        c"Reports come at most once per 10% of the work, with percent done and time left.",
+        &PROGRESS_AFTER,
+        -1,
+        86400,
+        GucContext::Userset,
+        GucFlags::UNIT_S,
+    );
     unsafe { pg_sys::MarkGUCPrefixReserved(c"shopml".as_ptr()) };
 }
 
@@ -225,6 +238,12 @@ pub fn batch_size() -> usize {
 
 pub fn threads() -> usize {
     THREADS.get().max(0) as usize
+}
+
+/// None: progress reports are off.
+pub fn progress_after_secs() -> Option<f64> {
+    let v = PROGRESS_AFTER.get();
+    (v >= 0).then_some(v as f64)
 }
 
 pub fn max_batch_tokens() -> usize {
