@@ -19,6 +19,9 @@ COMMENT ON FUNCTION @extschema@.predict_churn(text, jsonb) IS 'churn probability
 COMMENT ON FUNCTION @extschema@.predict_churn(text, regclass, text) IS 'churn probability of every row of a table, by id, in one call';
 COMMENT ON FUNCTION @extschema@.explain_churn(text, jsonb) IS 'each feature''s contribution to the log-odds of predict_churn, largest first, then the base value';
 COMMENT ON FUNCTION @extschema@.customer_features(regclass, text, text, text, timestamp with time zone) IS 'recency, frequency, monetary, tenure and recent order counts per customer from an orders table, as of a time (read with the caller''s privileges)';
+COMMENT ON FUNCTION @extschema@.train_forecaster(text, regclass, text[], text, text, jsonb) IS 'trains one demand forecaster over every series of a table (read with the caller''s privileges: series columns, a time column, a value column, known-in-advance columns) and stores it as the next version of name; returns MAPE, WAPE, MASE and interval coverage on its last periods';
+COMMENT ON FUNCTION @extschema@.forecast(text, integer, regclass) IS 'the next periods of every series after the training data and the gap: series (jsonb key), time (as text), value, lower, upper (80% interval by default); future: a table of planned known inputs (prices, promotions)';
+COMMENT ON FUNCTION @extschema@.backtest_forecaster(regclass, text[], text, text, jsonb, integer, integer) IS 'rolling-origin evaluation of a forecaster on a table: one row per origin (MAPE, WAPE, MASE, interval coverage, seconds), then the whole; stores nothing';
 
 CREATE VIEW @extschema@.models AS SELECT * FROM @extschema@.model_status();
 COMMENT ON FUNCTION @extschema@.model_status() IS 'the rows of shopml.models (volatile: reads the model directory and this backend''s cache)';

@@ -36,3 +36,19 @@ COMMENT ON FUNCTION @extschema@.model_usable(oid, bigint[]) IS 'may the current 
 
 CREATE POLICY usable_models ON @extschema@.trained_models FOR SELECT
     USING (@extschema@.model_usable(owner::pg_catalog.oid, grantees::pg_catalog.oid[]::pg_catalog.int8[]));
+
+-- Demand forecasting (issue 31).
+CREATE FUNCTION @extschema@."train_forecaster"("name" TEXT, "relation" regclass, "series_columns" TEXT[], "time_column" TEXT, "value_column" TEXT, "options" jsonb DEFAULT '{}')
+RETURNS TABLE ("model" TEXT, "version" INT, "series" bigint, "rows" bigint, "mape" double precision, "wape" double precision,
+               "mase" double precision, "coverage" double precision, "train_seconds" double precision)
+VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_forecaster_wrapper';
+CREATE FUNCTION @extschema@."forecast"("model" TEXT, "horizon" INT DEFAULT NULL, "future" regclass DEFAULT NULL)
+RETURNS TABLE ("series" jsonb, "time" TEXT, "value" double precision, "lower" double precision, "upper" double precision)
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'forecast_wrapper';
+CREATE FUNCTION @extschema@."backtest_forecaster"("relation" regclass, "series_columns" TEXT[], "time_column" TEXT, "value_column" TEXT, "options" jsonb DEFAULT '{}', "rounds" INT DEFAULT 3, "every" INT DEFAULT NULL)
+RETURNS TABLE ("round" INT, "origin" TEXT, "cells" bigint, "mape" double precision, "wape" double precision,
+               "mase" double precision, "coverage" double precision, "seconds" double precision)
+VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'backtest_forecaster_wrapper';
+COMMENT ON FUNCTION @extschema@.train_forecaster(text, regclass, text[], text, text, jsonb) IS 'trains one demand forecaster over every series of a table (read with the caller''s privileges: series columns, a time column, a value column, known-in-advance columns) and stores it as the next version of name; returns MAPE, WAPE, MASE and interval coverage on its last periods';
+COMMENT ON FUNCTION @extschema@.forecast(text, integer, regclass) IS 'the next periods of every series after the training data and the gap: series (jsonb key), time (as text), value, lower, upper (80% interval by default); future: a table of planned known inputs (prices, promotions)';
+COMMENT ON FUNCTION @extschema@.backtest_forecaster(regclass, text[], text, text, jsonb, integer, integer) IS 'rolling-origin evaluation of a forecaster on a table: one row per origin (MAPE, WAPE, MASE, interval coverage, seconds), then the whole; stores nothing';

@@ -4,7 +4,7 @@
 //! (src/pg/report.rs).
 
 /// SQLSTATE classes used by shopml (names as in PostgreSQL's errcodes.txt).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SqlState {
     /// 22000 data_exception
     DataException,
@@ -44,9 +44,11 @@ pub enum SqlState {
     FeatureNotSupported,
     /// 25006 read_only_sql_transaction
     ReadOnlySqlTransaction,
+    /// 23505 unique_violation
+    UniqueViolation,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     pub state: SqlState,
     pub message: String,

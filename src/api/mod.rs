@@ -3,6 +3,7 @@ mod catalog;
 mod churn;
 mod compat;
 mod embed;
+mod forecast;
 mod models;
 mod recommender;
 mod sentiment;

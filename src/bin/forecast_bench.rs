@@ -4,6 +4,7 @@
 //!     [budget] [rounds] [calibration periods] [median|mape]
 //! Covariates are what a shop's sales view would hold: the own brand's price, its ratio to the
 //! mean price of all brands that week, deal and feat.
+use shopml::core::forecast::backtest::{rolling_origin, Metrics};
 use shopml::core::forecast::{train, Options, PointLoss, Series};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -47,69 +48,27 @@ fn main() {
     }
     let series: Vec<Series> = all.into_values().collect();
     let covariates: Vec<String> = ["price", "price_ratio", "deal", "feat"].iter().map(|s| s.to_string()).collect();
-    let o = Options { horizon: 2, gap: 1, season: 0, threads, budget, calibration, point, ..Options::default() };
-    let (mut ape, mut ase, mut covered, mut cells) = (0.0, 0.0, 0usize, 0usize);
+    let season: usize = std::env::var("SEASON").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let o = Options { horizon: 2, gap: 1, season, threads, budget, calibration, point, ..Options::default() };
     let start = Instant::now();
-    for r in 0..rounds {
-        let end = 135 + 2 * r;
-        let cut: Vec<Series> = series
-            .iter()
-            .map(|s| {
-                let mut c = s.clone();
-                for v in &mut c.y[(end - W0 + 1) as usize..] {
-                    *v = f64::NAN;
-                }
-                c
-            })
-            .collect();
-        // Every series forecasts from the round's end: its last week may be missing.
-        let t0 = Instant::now();
-        let model = train(&o, &cut, &covariates, &mut || {}).expect("train");
-        let anchored: Vec<Series> = cut.iter().map(|s| anchor(s, end)).collect();
-        let points = model.forecast(&anchored).expect("forecast");
-        let (mut rape, mut rcells) = (0.0, 0);
-        for p in &points {
-            let s = &series[p.series];
-            let actual = s.y[(p.period - W0) as usize];
-            if actual.is_nan() {
-                continue;
-            }
-            let f = p.value.round();
-            let e = (f - actual).abs();
-            rape += e / actual;
-            rcells += 1;
-            ape += e / actual;
-            ase += e / scale(s, end);
-            covered += (p.lower <= actual && actual <= p.upper) as usize;
-            cells += 1;
-        }
-        eprintln!("round {:2}: train to {end}, MAPE {:.2}% over {rcells} cells, {:.1} s", r + 1, 100.0 * rape / rcells as f64, t0.elapsed().as_secs_f64());
+    let origins: Vec<i64> = (0..rounds).map(|r| 135 + 2 * r).collect();
+    let rounds = rolling_origin(&series, &origins, &mut |history, _| train(&o, history, &covariates, &mut || {}), &mut |r| {
+        let m = r.metrics.summary();
+        eprintln!("round from {}: MAPE {:.2}% over {} cells, {:.1} s", r.origin, 100.0 * m.mape, m.cells, r.seconds);
+    })
+    .expect("backtest");
+    let mut all = Metrics::default();
+    for r in &rounds {
+        all.merge(&r.metrics);
     }
+    let m = all.summary();
     println!(
-        "shopml forecaster: MAPE {:.2}%  MASE {:.3}  80% interval coverage {:.1}%  cells {cells}  {:.1} s",
-        100.0 * ape / cells as f64,
-        ase / cells as f64,
-        100.0 * covered as f64 / cells as f64,
+        "shopml forecaster: MAPE {:.2}%  MASE {:.3}  WAPE {:.3}  80% interval coverage {:.1}%  cells {}  {:.1} s",
+        100.0 * m.mape,
+        m.mase,
+        m.wape,
+        100.0 * m.coverage,
+        m.cells,
         start.elapsed().as_secs_f64()
     );
-}
-
-/// A copy of `s` whose last value is at `end` (carried forward from its last known week when
-/// that week is missing), so that every series forecasts the same target weeks.
-fn anchor(s: &Series, end: i64) -> Series {
-    let mut c = s.clone();
-    let i = (end - s.start) as usize;
-    if c.y[i].is_nan() {
-        if let Some(last) = c.y[..i].iter().rev().find(|v| !v.is_nan()).copied() {
-            c.y[i] = last;
-        }
-    }
-    c
-}
-
-/// Mean absolute one-week change in units over the training weeks where both weeks exist.
-fn scale(s: &Series, end: i64) -> f64 {
-    let y = &s.y[..=(end - s.start) as usize];
-    let d: Vec<f64> = y.windows(2).filter(|w| !w[0].is_nan() && !w[1].is_nan()).map(|w| (w[1] - w[0]).abs()).collect();
-    d.iter().sum::<f64>() / d.len().max(1) as f64
 }

@@ -113,9 +113,7 @@ pub fn run<T: Serialize + DeserializeOwned + Send>(
             serde_json::from_slice(json).map_err(|e| Error::internal(format!("could not read the training result: {e}")))
         }
         Some((&FAILED, json)) => {
-            let (state, message): (String, String) =
-                serde_json::from_slice(json).unwrap_or_else(|_| ("XX000".into(), "training failed".into()));
-            Err(Error::new(if state == "22023" { SqlState::InvalidParameterValue } else { SqlState::InternalError }, message))
+            Err(serde_json::from_slice(json).unwrap_or_else(|_| Error::internal("training failed")))
         }
         // Out of memory under the cap: the allocator aborts the child (or the kernel kills it).
         _ if libc::WIFSIGNALED(status) && matches!(libc::WTERMSIG(status), libc::SIGABRT | libc::SIGKILL | libc::SIGSEGV | libc::SIGBUS) => Err(
@@ -150,11 +148,8 @@ fn child_main<T: Serialize + Send>(pipe: OwnedFd, limit: usize, threads: usize, 
     }));
     let message = match result {
         Ok(Ok(value)) => serde_json::to_vec(&value).map(|json| [&[OK][..], &json].concat()).ok(),
-        Ok(Err(e)) => {
-            let state = if e.state == SqlState::InvalidParameterValue { "22023" } else { "XX000" };
-            serde_json::to_vec(&(state, e.message)).map(|json| [&[FAILED][..], &json].concat()).ok()
-        }
-        Err(_) => serde_json::to_vec(&("XX000", "training failed")).map(|json| [&[FAILED][..], &json].concat()).ok(),
+        Ok(Err(e)) => serde_json::to_vec(&e).map(|json| [&[FAILED][..], &json].concat()).ok(),
+        Err(_) => serde_json::to_vec(&Error::internal("training failed")).map(|json| [&[FAILED][..], &json].concat()).ok(),
     };
     let mut file = std::fs::File::from(pipe);
     let ok = message.is_some_and(|m| file.write_all(&m).is_ok());

@@ -8,6 +8,8 @@ use super::{Options, Series};
 const LEVEL_WINDOW: usize = 8;
 /// Weeks (periods) of a covariate's history its future value is compared with.
 const COVARIATE_WINDOW: usize = 13;
+/// The most periods before an origin the level and the covariate comparison read.
+pub const LOOKBACK: usize = if LEVEL_WINDOW > COVARIATE_WINDOW { LEVEL_WINDOW } else { COVARIATE_WINDOW };
 
 /// What each column of a row holds, for explanations and for the categorical slots.
 pub fn names(o: &Options, key_columns: usize, covariates: &[String]) -> Vec<String> {
