@@ -156,3 +156,24 @@ SELECT s.item_id, p.title, round(s.score::numeric, 3) AS similarity FROM similar
 
 \echo '== cold start: the new product 1001 (no views, no purchases yet) sits next to the products its text is like'
 SELECT s.item_id, p.title, round(s.score::numeric, 3) AS similarity FROM similar_items('shop_recs', 1001, 5) s JOIN products p ON p.id = s.item_id ORDER BY s.score DESC;
+
+\echo
+\echo '== demand forecasting: weekly units sold per category, from the orders (a week without an order sold 0)'
+CREATE VIEW public.weekly_category_units AS
+SELECT c.category, w.week::date AS week, coalesce(sum(o.quantity), 0)::int AS units
+FROM (SELECT DISTINCT category FROM products) c
+CROSS JOIN generate_series(DATE '2025-01-06', DATE '2026-08-31', interval '1 week') w(week)
+LEFT JOIN products p ON p.category = c.category
+LEFT JOIN orders o ON o.product_id = p.id AND o.order_date >= w.week AND o.order_date < w.week + interval '1 week'
+GROUP BY 1, 2;
+\echo '== train_forecaster: the next 4 weeks of every category, one model; errors on its last 8 weeks'
+SELECT model, version, series, rows, round(mape::numeric, 3) AS mape, round(wape::numeric, 3) AS wape,
+       round(mase::numeric, 3) AS mase, round(coverage::numeric, 2) AS coverage_80
+FROM train_forecaster('shop_demand', 'public.weekly_category_units', '{category}', 'week', 'units', '{"horizon": 4}');
+\echo '== forecast: shoes and toys, the 4 weeks after the last full week, with 80% intervals'
+SELECT series->>'category' AS category, time AS week, value AS units, lower, upper
+FROM forecast('shop_demand') WHERE series->>'category' IN ('shoes', 'toys') ORDER BY 1, 2;
+\echo '== backtest_forecaster: would it have worked? 4 origins 4 weeks apart, each trained on the weeks before it'
+SELECT round, origin, cells, round(mape::numeric, 3) AS mape, round(wape::numeric, 3) AS wape, round(mase::numeric, 3) AS mase,
+       round(coverage::numeric, 2) AS coverage_80
+FROM backtest_forecaster('public.weekly_category_units', '{category}', 'week', 'units', '{"horizon": 4}', rounds => 4);

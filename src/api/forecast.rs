@@ -36,7 +36,7 @@ struct Request {
     options_json: serde_json::Value,
 }
 
-const OPTIONS_HINT: &str = "options are horizon, gap, known_columns, frequency, season, lags, windows, interval, calibration, point (median or mape), budget, seed, threads";
+const OPTIONS_HINT: &str = "options are horizon, gap, known_columns, frequency, season, lags, windows, interval, calibration, point (median or mape), budget, max_trees, seed, threads";
 
 /// Checks the columns, reads the table as the caller and builds its series.
 fn read_series(

@@ -49,10 +49,17 @@ fn main() {
     let series: Vec<Series> = all.into_values().collect();
     let covariates: Vec<String> = ["price", "price_ratio", "deal", "feat"].iter().map(|s| s.to_string()).collect();
     let season: usize = std::env::var("SEASON").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
-    let o = Options { horizon: 2, gap: 1, season, threads, budget, calibration, point, ..Options::default() };
+    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let lags = env("LAGS", 20);
+    let max_trees = env("MAX_TREES", 300);
+    let o = Options { horizon: 2, gap: 1, season, lags, max_trees, threads, budget, calibration, point, ..Options::default() };
     let start = Instant::now();
     let origins: Vec<i64> = (0..rounds).map(|r| 135 + 2 * r).collect();
-    let rounds = rolling_origin(&series, &origins, &mut |history, _| train(&o, history, &covariates, &mut || {}), &mut |r| {
+    let rounds = rolling_origin(&series, &origins, &mut |history, _| {
+        let m = train(&o, history, &covariates, &mut || {})?;
+        eprintln!("  shift {:?}", m.shift);
+        Ok(m)
+    }, &mut |r| {
         let m = r.metrics.summary();
         eprintln!("round from {}: MAPE {:.2}% over {} cells, {:.1} s", r.origin, 100.0 * m.mape, m.cells, r.seconds);
     })

@@ -101,6 +101,18 @@ pub fn row(o: &Options, s: &Series, codes: &[f64], t: i64, h: usize, out: &mut V
     Some(level)
 }
 
+/// Lags a row's volatility is measured over.
+const VOLATILITY_LAGS: usize = 13;
+
+/// How much a series moved before the origin of `row` (built by [`row`]): the mean absolute
+/// change between consecutive lags in log space (0 without two consecutive lags).
+pub fn volatility(o: &Options, key_columns: usize, row: &[f64]) -> f64 {
+    let start = 2 + key_columns;
+    let lags = &row[start..start + o.lags.min(VOLATILITY_LAGS)];
+    // NaN (no two consecutive lags) becomes 0 through f64::max.
+    mean(lags.windows(2).map(|w| (w[0] - w[1]).abs())).max(0.0).min(10.0)
+}
+
 /// The learning target of a row: the value at the target period relative to the level.
 pub fn target(s: &Series, period: i64, level: f64) -> f64 {
     log_at(s, period) - level

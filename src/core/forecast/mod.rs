@@ -94,6 +94,8 @@ pub struct Options {
     /// low week counts more).
     pub point: PointLoss,
     pub budget: f32,
+    /// Most trees of one fit: bounds the time whatever the budget.
+    pub max_trees: usize,
     pub seed: u64,
     pub threads: usize,
 }
@@ -117,6 +119,7 @@ impl Default for Options {
             calibration: 8,
             point: PointLoss::Median,
             budget: 1.0,
+            max_trees: 300,
             seed: 42,
             threads: 1,
         }
@@ -133,7 +136,7 @@ pub struct Model {
     /// Per step, the log-space errors at the interval's lower and upper probability.
     pub bounds: Vec<(f64, f64)>,
     /// Added to every prediction in log space (PointLoss::Mape's shift; 0 for the median).
-    pub shift: f64,
+    pub shift: Shift,
     /// The last period of the training data: forecasts start `gap + 1` periods after it.
     pub origin: i64,
     /// The last periods of every series (as many as the features look back), to forecast from.
@@ -145,6 +148,19 @@ pub struct Model {
     pub holdout: Metrics,
     /// Training rows (series x origins x steps) of the final fit.
     pub rows: usize,
+}
+
+/// A log-space shift of the point forecast that grows with the series' recent volatility.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Shift {
+    pub base: f64,
+    pub per_volatility: f64,
+}
+
+impl Shift {
+    fn at(&self, volatility: f64) -> f64 {
+        self.base + self.per_volatility * volatility
+    }
 }
 
 /// One forecast value.
@@ -219,8 +235,6 @@ fn training_rows(o: &Options, series: &[Series], codes: &[Vec<f64>], width: usiz
     r
 }
 
-/// Most trees of one fit.
-const ITERATION_LIMIT: usize = 300;
 /// perpetual's memory limit (GB): it sizes the histogram arena from it.
 const MEMORY_LIMIT_GB: f32 = 0.25;
 
@@ -235,8 +249,7 @@ fn fit(o: &Options, x: &[f64], y: &[f64], width: usize, categorical: &[usize]) -
         .set_budget(o.budget)
         .set_seed(o.seed)
         .set_num_threads(Some(o.threads.max(1)))
-        // A cap on trees bounds the time whatever the budget.
-        .set_iteration_limit(Some(ITERATION_LIMIT))
+        .set_iteration_limit(Some(o.max_trees))
         // Its histogram arena is otherwise sized by the machine's free memory: gigabytes
         // allocated per tree took 2 s a tree on 4,000 rows; 0.25 GB gave the same forecasts 20x
         // faster (the OJ protocol's first round: 34.00% MAPE either way).
@@ -251,21 +264,34 @@ fn predict(booster: &PerpetualBooster, x: &[f64], width: usize) -> Vec<f64> {
     booster.predict(&Matrix::new(&columns(x, width), x.len() / width.max(1), width), false)
 }
 
-/// The log-space shift that gives the least MAPE on held-out (level, prediction, target) rows,
-/// searched from -1 to +0.2 in steps of 0.01 (units are rounded as forecasts are reported).
-fn mape_shift(held: &[(f64, f64, f64)]) -> f64 {
-    let actual: Vec<f64> = held.iter().map(|&(l, _, y)| features::units(l, y).round()).collect();
-    let mape = |c: f64| {
+/// The log-space shift with the least MAPE on held-out (level, prediction, target, volatility)
+/// rows: `base + per_volatility * volatility`, so that a series that moves more is forecast
+/// lower (for a log-normal error the MAPE-optimal point is the median times exp(-sigma^2)).
+/// Searched on a grid: base -1..0.2 by 0.01, per_volatility -3..0 by 0.1 (units rounded as
+/// forecasts are reported).
+fn mape_shift(held: &[(f64, f64, f64, f64)]) -> Shift {
+    let actual: Vec<f64> = held.iter().map(|&(l, _, y, _)| features::units(l, y).round()).collect();
+    let mape = |s: Shift| {
         let (mut sum, mut n) = (0.0, 0usize);
-        for (&(l, p, _), &a) in held.iter().zip(&actual) {
+        for (&(l, p, _, v), &a) in held.iter().zip(&actual) {
             if a > 0.0 {
-                sum += (features::units(l, p + c).round() - a).abs() / a;
+                sum += (features::units(l, p + s.at(v)).round() - a).abs() / a;
                 n += 1;
             }
         }
         sum / n.max(1) as f64
     };
-    (-100..=20).map(|k| k as f64 / 100.0).min_by(|a, b| mape(*a).total_cmp(&mape(*b))).unwrap_or(0.0)
+    let mut best = (f64::INFINITY, Shift::default());
+    for b in (-30..=0).rev().map(|k| k as f64 / 10.0) {
+        for a in (-100..=20).map(|k| k as f64 / 100.0) {
+            let s = Shift { base: a, per_volatility: b };
+            let m = mape(s);
+            if m < best.0 {
+                best = (m, s);
+            }
+        }
+    }
+    best.1
 }
 
 /// The `p` quantile of `v` (sorted in place; NaN if empty).
@@ -280,6 +306,9 @@ fn quantile(v: &mut [f64], p: f64) -> f64 {
 fn check(o: &Options, series: &[Series]) -> Result<()> {
     if o.horizon == 0 || o.horizon > 1000 {
         return Err(Error::invalid_parameter(format!("horizon must be between 1 and 1000, not {}", o.horizon)));
+    }
+    if o.max_trees == 0 || o.max_trees > 10_000 {
+        return Err(Error::invalid_parameter(format!("max_trees must be between 1 and 10000, not {}", o.max_trees)));
     }
     if o.gap > 1000 || o.lags > 1000 || o.windows.iter().any(|&w| w == 0 || w > 1000) || o.season > 1000 {
         return Err(Error::invalid_parameter("gap, lags, windows and season must be at most 1000"));
@@ -309,7 +338,8 @@ pub fn train(o: &Options, series: &[Series], covariates: &[String], tick: &mut d
     }
     let counts = series.iter().all(|s| s.y.iter().all(|v| v.is_nan() || v.fract() == 0.0));
     let mut bounds = vec![(0.0, 0.0); o.horizon];
-    let mut shift = 0.0;
+    let mut shift = Shift::default();
+    let volatility = |i: usize| features::volatility(o, key_levels.len(), &rows.x[i * width..(i + 1) * width]);
     let mut holdout = Metrics::default();
     if o.calibration > 0 {
         // Split conformal: fit without the last `calibration` periods, measure on them.
@@ -340,14 +370,14 @@ pub fn train(o: &Options, series: &[Series], covariates: &[String], tick: &mut d
                 }
             }
             if o.point == PointLoss::Mape {
-                let held: Vec<(f64, f64, f64)> = cidx.iter().zip(&p).map(|(&i, &p)| (rows.x[i * width + 1], p, rows.y[i])).collect();
+                let held: Vec<(f64, f64, f64, f64)> = cidx.iter().zip(&p).map(|(&i, &p)| (rows.x[i * width + 1], p, rows.y[i], volatility(i))).collect();
                 shift = mape_shift(&held);
             }
             let scales: Vec<f64> = series.iter().map(|s| backtest::scale(s, cut)).collect();
             for (&i, &p) in cidx.iter().zip(&p) {
                 let level = rows.x[i * width + 1];
                 let (lo, hi) = bounds[rows.step[i] - 1];
-                let [value, lower, upper] = point_units(level, p, shift, lo, hi, counts);
+                let [value, lower, upper] = point_units(level, p, shift.at(volatility(i)), lo, hi, counts);
                 holdout.add(features::units(level, rows.y[i]).round(), value, lower, upper, scales[rows.series[i]]);
             }
         }
@@ -427,8 +457,10 @@ impl Model {
         for (i, (s, code)) in series.iter().zip(&codes).enumerate() {
             let Some(end) = s.end() else { continue };
             for h in 1..=o.horizon {
+                let mark = x.len();
                 if let Some(level) = features::row(o, s, code, end, h, &mut x) {
-                    meta.push((i, end + (o.gap + h) as i64, h, level));
+                    let v = features::volatility(o, self.key_levels.len(), &x[mark..]);
+                    meta.push((i, end + (o.gap + h) as i64, h, level, v));
                 }
             }
         }
@@ -436,9 +468,9 @@ impl Model {
         Ok(meta
             .into_iter()
             .zip(p)
-            .map(|((series, period, h, level), p)| {
+            .map(|((series, period, h, level, v), p)| {
                 let (lo, hi) = self.bounds[h - 1];
-                let [value, lower, upper] = point_units(level, p, self.shift, lo, hi, self.counts);
+                let [value, lower, upper] = point_units(level, p, self.shift.at(v), lo, hi, self.counts);
                 Point { series, period, value, lower, upper }
             })
             .collect())
