@@ -5,7 +5,7 @@
 use super::{Options, Series};
 
 /// Values before the origin that set a series' level (mean of log1p over the available ones).
-const LEVEL_WINDOW: usize = 8;
+const LEVEL_WINDOW: usize = 13;
 /// Weeks (periods) of a covariate's history its future value is compared with.
 const COVARIATE_WINDOW: usize = 13;
 /// The most periods before an origin the level and the covariate comparison read.
@@ -102,7 +102,7 @@ pub fn row(o: &Options, s: &Series, codes: &[f64], t: i64, h: usize, out: &mut V
 }
 
 /// Lags a row's volatility is measured over.
-const VOLATILITY_LAGS: usize = 13;
+const VOLATILITY_LAGS: usize = 8;
 
 /// How much a series moved before the origin of `row` (built by [`row`]): the mean absolute
 /// change between consecutive lags in log space (0 without two consecutive lags).
