@@ -184,7 +184,8 @@ pub fn init() {
         -1,
         86400,
         GucContext::Userset,
-        GucFlags::UNIT_S,
+        // No unit: PostgreSQL 17 writes units into the range error and 15 does not.
+        GucFlags::default(),
     );
     unsafe { pg_sys::MarkGUCPrefixReserved(c"shopml".as_ptr()) };
 }

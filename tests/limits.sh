@@ -25,6 +25,7 @@ sql <<'SQL'
 CREATE EXTENSION shopml;
 CREATE ROLE mallory LOGIN;
 CREATE SCHEMA mallory AUTHORIZATION mallory;
+SET shopml.max_training_memory = '2GB';  -- the models the attacks use are trained with room
 SET ROLE mallory;
 -- 5,000 users x 2,000 items; 60,000 interactions
 CREATE TABLE mallory.orders AS
@@ -44,6 +45,16 @@ SELECT 'review number ' || g || ' of product ' || (g % 97) || CASE WHEN g % 2 = 
 FROM generate_series(1, 20000) g;
 -- a table over the budget: 100,000 rows of 1 kB text
 CREATE TABLE mallory.big AS SELECT g AS id, repeat('x', 1000) AS t, g % 2 = 0 AS churned, now() - g * interval '1 hour' AS at, g::float8 AS amount FROM generate_series(1, 100000) g;
+-- 400 weekly series x 150 weeks; and 1,000 series whose integer times lie 100,000 apart (the
+-- dense series would take 1000 x 2,000,000,000 periods)
+CREATE TABLE mallory.sales AS
+SELECT s, w, (50 + abs(hashint4(s * 1000 + w)) % 50) AS units FROM generate_series(1, 400) s, generate_series(1, 150) w;
+CREATE VIEW mallory.huge_future AS SELECT g % 400 + 1 AS s, 151 + g / 400 AS w FROM generate_series(1, 10000000) g;
+CREATE TABLE mallory.sparse_times AS SELECT g % 1000 AS s, g::bigint * 100000 AS t, 1 AS units FROM generate_series(1, 20000) g;
+SELECT version FROM shopml.train_forecaster('fc', 'mallory.sales', '{s}', 'w', 'units', '{"horizon": 2}');
+-- 2,000 series of 3 weeks, trained 1000 weeks ahead: cheap to train, 2 million rows to forecast
+CREATE TABLE mallory.short AS SELECT s, w, 10 + (s + w) % 7 AS units FROM generate_series(1, 2000) s, generate_series(1, 3) w;
+SELECT version FROM shopml.train_forecaster('short', 'mallory.short', '{s}', 'w', 'units', '{"horizon": 1000}');
 SELECT version FROM shopml.train_recommender('recs', 'mallory.orders', 'customer', 'item', '{"test_fraction": 0, "factors": 16, "iterations": 3}');
 SELECT version FROM shopml.train_churn_model('churn', 'mallory.customers', 'churned', '{"algorithm": "logistic", "exclude": ["id"]}');
 SELECT version FROM shopml.train_text_classifier('tc', 'mallory.reviews', 'body', 'label', '{"embedding": false}');
@@ -100,6 +111,11 @@ attack "train_churn_model over the budget" "SELECT * FROM shopml.train_churn_mod
 attack "train_churn_model gbdt on 140,000 rows" "SELECT algorithm FROM shopml.train_churn_model('gb', 'mallory.customers', 'churned', '{\"algorithm\": \"gbdt\", \"threads\": 4, \"exclude\": [\"id\"]}');"
 attack "train_recommender over the budget" "SELECT * FROM shopml.train_recommender('big', 'mallory.big', 'id', 't');"
 attack "train_text_classifier over the budget" "SELECT * FROM shopml.train_text_classifier('big', 'mallory.big', 't', 'churned');"
+attack "train_forecaster of series too sparse to hold" "SELECT * FROM shopml.train_forecaster('sparse', 'mallory.sparse_times', '{s}', 't', 'units');"
+attack "train_forecaster horizon 1000 (training rows in the child)" "SELECT version FROM shopml.train_forecaster('h1000', 'mallory.sales', '{s}', 'w', 'units', '{\"horizon\": 1000, \"calibration\": 0}');"
+attack "forecast with a future table of 10 million rows" "SELECT count(*) FROM shopml.forecast('fc', future => 'mallory.huge_future');"
+attack "forecast of 2,000 series 1000 periods ahead" "SELECT count(*) FROM shopml.forecast('short');"
+attack "backtest_forecaster 100 rounds" "SELECT count(*) FROM shopml.backtest_forecaster('mallory.sparse_times', '{s}', 't', 'units', rounds => 100);"
 attack "avg of 10,000 vectors of 16,000 dims" "SELECT shopml.vector_dims(shopml.avg(v)) FROM (SELECT array_fill(1.0::real, ARRAY[16000])::shopml.vector AS v FROM generate_series(1, 10000)) s;"
 send "SELECT 'alive=' || pg_backend_pid();"
 wait_for "alive=$pid" || fail "the capped backend did not survive"
@@ -147,6 +163,10 @@ cancel_check "train_recommender (2 threads)" \
   "SELECT * FROM shopml.train_recommender('r1', 'mallory.orders', 'customer', 'item', '{\"factors\": 256, \"iterations\": 50, \"threads\": 2}');"
 cancel_check "train_text_classifier (embeddings)" \
   "SELECT * FROM shopml.train_text_classifier('t1', 'mallory.reviews', 'body', 'label');"
-sql -c "SELECT count(*) AS stored_after_cancels FROM shopml.trained_models WHERE name IN ('c1', 'c2', 'r1', 't1')" -At | grep -qx 0 || fail "a cancelled training stored a model"
+cancel_check "train_forecaster (2 threads)" \
+  "SELECT * FROM shopml.train_forecaster('f1', 'mallory.sales', '{s}', 'w', 'units', '{\"horizon\": 4, \"threads\": 2}');"
+cancel_check "backtest_forecaster" \
+  "SELECT * FROM shopml.backtest_forecaster('mallory.sales', '{s}', 'w', 'units', '{\"horizon\": 4}', rounds => 5);"
+sql -c "SELECT count(*) AS stored_after_cancels FROM shopml.trained_models WHERE name IN ('c1', 'c2', 'r1', 't1', 'f1')" -At | grep -qx 0 || fail "a cancelled training stored a model"
 ok "no cancelled training stored a model"
 echo "$passed passed, 0 failed"

@@ -240,6 +240,7 @@ fn forecast(
     if let Some(RegClass(future)) = future {
         apply_future(&stored, future, &mut inputs, m.origin + (m.options.gap + m.options.horizon) as i64);
     }
+    m.check_forecast_size(inputs.len(), gucs::max_training_memory_bytes()).or_report();
     let points = m.forecast(&inputs).or_report();
     let last = m.origin + m.options.gap as i64 + horizon as i64;
     let l = &stored.layout;
@@ -299,6 +300,7 @@ fn backtest_forecaster(
     let results = rolling_origin(
         &series,
         &origins,
+        gucs::max_training_memory_bytes(),
         &mut |history, _| Ok(train_isolated(o, history, &request.layout.known_columns)),
         &mut |_| {
             finished += 1;

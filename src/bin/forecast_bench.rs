@@ -55,7 +55,7 @@ fn main() {
     let o = Options { horizon: 2, gap: 1, season, lags, max_trees, threads, budget, calibration, point, ..Options::default() };
     let start = Instant::now();
     let origins: Vec<i64> = (0..rounds).map(|r| 135 + 2 * r).collect();
-    let rounds = rolling_origin(&series, &origins, &mut |history, _| {
+    let rounds = rolling_origin(&series, &origins, usize::MAX, &mut |history, _| {
         let m = train(&o, history, &covariates, &mut || {})?;
         eprintln!("  shift {:?}", m.shift);
         Ok(m)

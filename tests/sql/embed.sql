@@ -68,7 +68,7 @@ SET shopml.batch_size = 0;
 SET shopml.threads = -1;
 SET shopml.threads = 65;
 SET shopml.progress_after = -2;
-SET shopml.progress_after = '1min';
+SET shopml.progress_after = 10;
 SHOW shopml.progress_after;
 RESET shopml.progress_after;
 SET shopml.gpu_precision = 'bf8';

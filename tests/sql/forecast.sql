@@ -126,6 +126,10 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT * FROM shopml.train_forecaster('m', 'public.int_weeks', '{store,product}', 'w', 'units', '{"frequency": "week"}')$q$,
   $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"depth": 3}')$q$,
   $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"threads": 0}')$q$,
+  $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"budget": 0}')$q$,
+  $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"max_trees": 0}')$q$,
+  $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"lags": 5000}')$q$,
+  $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"gap": 100}')$q$,
   $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '[1]')$q$,
   $q$SELECT * FROM shopml.train_forecaster('m', 'public.weekly_sales', '{store,product}', 'week', 'units', '{"known_columns": "price"}')$q$,
   $q$SELECT * FROM shopml.train_forecaster('bad name', 'public.weekly_sales', '{store,product}', 'week', 'units')$q$,
@@ -142,7 +146,7 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SELECT * FROM shopml.backtest_forecaster('public.weekly_sales', '{store,product}', 'week', 'units', rounds => 0)$q$,
   $q$SELECT * FROM shopml.backtest_forecaster('public.weekly_sales', '{store,product}', 'week', 'units', rounds => 1000)$q$,
   $q$SELECT * FROM shopml.backtest_forecaster('public.weekly_sales', '{store,product}', 'week', 'units', every => 0)$q$,
-  $q$SELECT * FROM shopml.backtest_forecaster('public.weekly_sales', '{store,product}', 'week', 'units', rounds => 60)$q$
+  $q$SELECT * FROM shopml.backtest_forecaster('public.weekly_sales', '{store,product}', 'week', 'units', rounds => 3, every => 1000)$q$
 ]) q;
 -- NULL values are missing weeks, not an error: the series still forecasts
 SELECT model, series, rows FROM train_forecaster('nulls', 'public.fc_nulls', '{store,product}', 'week', 'units');

@@ -111,10 +111,11 @@ pub struct Round {
 
 /// Trains with `train` on every series cut at each origin, forecasts from that origin and
 /// scores the forecasts against `series`. `train` is the caller's (it may run in a child
-/// process); `done` is told each round as it ends.
+/// process); `done` is told each round as it ends. `max_bytes` bounds each round's forecast.
 pub fn rolling_origin(
     series: &[Series],
     origins: &[i64],
+    max_bytes: usize,
     train: &mut dyn FnMut(&[Series], i64) -> Result<Model>,
     done: &mut dyn FnMut(&Round),
 ) -> Result<Vec<Round>> {
@@ -123,6 +124,7 @@ pub fn rolling_origin(
         let start = std::time::Instant::now();
         let history: Vec<Series> = series.iter().map(|s| cut(s, origin)).collect();
         let model = train(&history, origin)?;
+        model.check_forecast_size(series.len(), max_bytes)?;
         // The planned inputs of the forecast periods are the table's own (cut keeps them).
         let points = model.forecast(&model.anchored(&history, origin))?;
         let mut metrics = Metrics::default();

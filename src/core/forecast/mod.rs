@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use perpetual::objective::Objective;
 use perpetual::{Matrix, PerpetualBooster};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One series: its key (the values of the series columns), and its values and covariates by
 /// period (`start` is the first period; NaN where a period has no value). Covariates may run
@@ -173,20 +174,24 @@ pub struct Point {
     pub upper: f64,
 }
 
-/// The codes of each series' key, and the levels they index.
+/// The codes of each series' key, and the levels they index (hashed: a model of 100,000 series
+/// must not take quadratic time to forecast, where nothing polls for a cancel).
 fn key_codes(series: &[Series], levels: &mut Vec<Vec<String>>, grow: bool) -> Vec<Vec<f64>> {
     let columns = series.first().map_or(0, |s| s.key.len());
     levels.resize(columns, Vec::new());
+    let mut index: Vec<HashMap<String, usize>> =
+        levels.iter().map(|l| l.iter().enumerate().map(|(i, v)| (v.clone(), i)).collect()).collect();
     series
         .iter()
         .map(|s| {
             s.key
                 .iter()
                 .enumerate()
-                .map(|(c, v)| match levels[c].iter().position(|l| l == v) {
-                    Some(i) => i as f64,
+                .map(|(c, v)| match index[c].get(v) {
+                    Some(&i) => i as f64,
                     None if grow => {
                         levels[c].push(v.clone());
+                        index[c].insert(v.clone(), levels[c].len() - 1);
                         (levels[c].len() - 1) as f64
                     }
                     None => f64::NAN,
@@ -306,6 +311,9 @@ fn quantile(v: &mut [f64], p: f64) -> f64 {
 fn check(o: &Options, series: &[Series]) -> Result<()> {
     if o.horizon == 0 || o.horizon > 1000 {
         return Err(Error::invalid_parameter(format!("horizon must be between 1 and 1000, not {}", o.horizon)));
+    }
+    if !(o.budget > 0.0 && o.budget <= 4.0) {
+        return Err(Error::invalid_parameter(format!("budget must be above 0 and at most 4, not {}", o.budget)));
     }
     if o.max_trees == 0 || o.max_trees > 10_000 {
         return Err(Error::invalid_parameter(format!("max_trees must be between 1 and 10000, not {}", o.max_trees)));
@@ -447,6 +455,22 @@ impl Model {
 
     /// The next `horizon` periods after each series' last value and the gap. A series the model
     /// never saw forecasts through its key codes as missing.
+    /// Refuses a forecast of `series` series whose rows would take more than `max_bytes`
+    /// (a model of many short series and a long horizon is cheap to train and not to forecast).
+    pub fn check_forecast_size(&self, series: usize, max_bytes: usize) -> Result<()> {
+        let width = features::names(&self.options, self.key_levels.len(), &self.covariates).len();
+        let rows = series.saturating_mul(self.options.horizon);
+        let bytes = rows.saturating_mul(width * 8 + 200);
+        if bytes > max_bytes {
+            return Err(Error::new(
+                crate::error::SqlState::ProgramLimitExceeded,
+                format!("forecasting {series} series {} periods ahead takes {} MB, more than shopml.max_training_memory ({} MB)", self.options.horizon, bytes >> 20, max_bytes >> 20),
+            )
+            .with_hint("train with a shorter horizon or on fewer series, or ask a superuser to raise shopml.max_training_memory"));
+        }
+        Ok(())
+    }
+
     pub fn forecast(&self, series: &[Series]) -> Result<Vec<Point>> {
         check(&self.options, series)?;
         let o = &self.options;
