@@ -65,24 +65,17 @@ fn read_series(
         Some(_) => Error::invalid_parameter("frequency must be day, week or month").report(),
     };
     let season_given = rest.contains_key("season");
-    let threads_given = rest.contains_key("threads");
     let mut options: Options = serde_json::from_value(serde_json::Value::Object(rest))
         .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(OPTIONS_HINT))
         .or_report();
     if !(1..=64).contains(&options.threads) {
         Error::invalid_parameter(format!("threads must be 1 to 64, not {}", options.threads)).report();
     }
-    if !threads_given {
-        options.threads = 1;
-    }
 
     let table_name = table_reader::relation_name(relation);
-    let all = table_reader::column_names(relation);
+    // read_table refuses a column the table lacks; a column named in two roles is refused here.
     let named: Vec<&String> = series_columns.iter().chain([&time_column, &value_column]).chain(&known_columns).collect();
     for (i, n) in named.iter().enumerate() {
-        if !all.contains(n) {
-            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {table_name}", excerpt(n))).report();
-        }
         if named[..i].contains(n) {
             Error::invalid_parameter(format!("column \"{}\" is named twice: series, time, value and known columns must differ", excerpt(n))).report();
         }
@@ -111,7 +104,7 @@ fn read_series(
     (Request { layout, options, options_json }, series)
 }
 
-/// Trains in a child process, polling for cancellation (and telling `progress` the time).
+/// Trains in a child process, polling for cancellation.
 fn train_isolated(options: &Options, series: &[Series], known: &[String]) -> Model {
     crate::core::isolate::run(
         gucs::max_training_memory_bytes(),

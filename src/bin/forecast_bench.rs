@@ -48,8 +48,8 @@ fn main() {
     }
     let series: Vec<Series> = all.into_values().collect();
     let covariates: Vec<String> = ["price", "price_ratio", "deal", "feat"].iter().map(|s| s.to_string()).collect();
-    let season: usize = std::env::var("SEASON").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
     let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let season = env("SEASON", 0);
     let lags = env("LAGS", 20);
     let max_trees = env("MAX_TREES", 300);
     let o = Options { horizon: 2, gap: 1, season, lags, max_trees, threads, budget, calibration, point, ..Options::default() };

@@ -179,16 +179,12 @@ impl Layout {
     /// A series' key as a JSON object keyed by the series columns.
     pub fn key_json(&self, key: &[String]) -> serde_json::Value {
         let mut o = serde_json::Map::new();
-        for ((c, v), numeric) in self.series_columns.iter().zip(key).zip(&self.numeric_keys) {
-            let value = match v.parse::<f64>() {
-                Ok(n) if *numeric => serde_json::Number::from_f64(n).map_or_else(|| v.clone().into(), |n| {
-                    if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9e15) {
-                        serde_json::Value::from(n.as_f64().unwrap_or(0.0) as i64)
-                    } else {
-                        serde_json::Value::Number(n)
-                    }
-                }),
-                _ => serde_json::Value::String(v.clone()),
+        for ((c, v), &numeric) in self.series_columns.iter().zip(key).zip(&self.numeric_keys) {
+            // keys() writes whole numbers without a decimal point, so they parse as integers.
+            let value = match (numeric, v.parse::<i64>()) {
+                (false, _) => serde_json::Value::String(v.clone()),
+                (true, Ok(i)) => i.into(),
+                (true, Err(_)) => v.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or_else(|| v.clone().into(), serde_json::Value::Number),
             };
             o.insert(c.clone(), value);
         }
