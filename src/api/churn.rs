@@ -2,9 +2,8 @@
 //! explain_churn. Training reads the table as the caller (src/pg/table_reader.rs) and stores the
 //! model in shopml.trained_models (src/pg/catalog.rs); the models are in src/core/churn.
 
-use crate::core::churn::features::{Kind, Raw};
+use crate::api::tabular::{explanation, json_row, score_relation};
 use crate::core::churn::{self, Model, Options};
-use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
 use crate::pg::fmgr::{required, required_text as text, RegClass};
@@ -19,9 +18,10 @@ const TASK: &str = "churn";
 fn parse_options(options: Option<Jsonb>) -> (Options, serde_json::Value) {
     let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
     let parsed = serde_json::from_value::<Options>(value.clone())
-        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(
-            "options are exclude, features, algorithm, test_fraction, test_column, seed, budget, c, threads",
-        ))
+        .map_err(|e| {
+            Error::invalid_parameter(format!("invalid options: {e}"))
+                .with_hint("options are exclude, features, algorithm, test_fraction, test_column, seed, budget, c, threads")
+        })
         .or_report();
     (parsed, value)
 }
@@ -65,7 +65,8 @@ fn train_churn_model(
     let all = table_reader::column_names(relation);
     for n in opts.exclude.iter().chain(opts.features.iter().flatten()).chain(opts.test_column.iter()).chain([&label]) {
         if !all.contains(n) {
-            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {}", excerpt(n), table_reader::relation_name(relation))).report();
+            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {}", excerpt(n), table_reader::relation_name(relation)))
+                .report();
         }
     }
     let wanted: Vec<String> = match &opts.features {
@@ -91,15 +92,8 @@ fn train_churn_model(
     let features = serde_json::to_value(&trained.model.spec).unwrap_or_default();
     let payload = serde_json::to_vec(&trained.model).map_err(|e| Error::internal(format!("could not serialise the model: {e}"))).or_report();
     let algorithm = trained.model.algorithm_name();
-    let version = catalog::store(&catalog::NewModel {
-        name: &name,
-        task: TASK,
-        algorithm,
-        options: options_json,
-        features,
-        metrics,
-        payload: &payload,
-    });
+    let version =
+        catalog::store(&catalog::NewModel { name: &name, task: TASK, algorithm, options: options_json, features, metrics, payload: &payload, deploy: true });
     TableIterator::once((
         DbText(name),
         version,
@@ -116,54 +110,13 @@ fn train_churn_model(
     ))
 }
 
-/// The model a reference names (src/pg/catalog.rs checks the caller may use it).
+/// The churn model a reference names (src/pg/catalog.rs checks the caller may use it).
 fn load(reference: &str) -> Arc<Model> {
-    catalog::load(reference, TASK, |payload| {
-        let model: Model = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
-        Ok((model, payload.len() * 2))
-    })
-}
-
-/// Seconds since 1970 of a date or timestamp written as JSON text (`to_jsonb` of a date,
-/// timestamp or timestamptz), parsed by Postgres as training read it: with its offset when it
-/// has one, as UTC when it has none.
-fn json_time(key: &str, s: &str) -> f64 {
-    let has_offset = s.len() > 10 && (s.ends_with('Z') || s[10..].contains(['+', '-']));
-    let func = if has_offset { pg_sys::timestamptz_in } else { pg_sys::timestamp_in };
-    let cstr = std::ffi::CString::new(s).unwrap_or_else(|_| Error::data(format!("value for \"{key}\" is not a date or timestamp")).report());
-    // SAFETY: the input functions take (cstring, oid, int4) and raise a clean ERROR on bad input.
-    let micros = unsafe {
-        pgrx::direct_function_call::<i64>(func, &[cstr.as_c_str().into_datum(), pg_sys::InvalidOid.into_datum(), (-1i32).into_datum()])
-    }
-    .unwrap_or(0);
-    micros as f64 / 1e6 + 946_684_800.0
-}
-
-/// One customer's values, in the model's feature order, from a jsonb object.
-fn customer_row(model: &Model, customer: &serde_json::Value) -> Vec<Raw> {
-    let obj = customer.as_object().unwrap_or_else(|| Error::data("customer must be a jsonb object").with_hint("pass to_jsonb(row)").report());
-    model
-        .spec
-        .features
-        .iter()
-        .map(|f| {
-            let wrong = || -> ! { Error::data(format!("value for \"{}\" must be a {}, not {}", f.name, f.kind_name(), excerpt(&obj[&f.name].to_string()))).report() };
-            match (obj.get(&f.name), &f.kind) {
-                (None | Some(serde_json::Value::Null), _) => Raw::Null,
-                (Some(serde_json::Value::Number(n)), Kind::Number) => Raw::Num(n.as_f64().unwrap_or(f64::NAN)),
-                (Some(serde_json::Value::Bool(b)), Kind::Bool) => Raw::Bool(*b),
-                (Some(serde_json::Value::String(s)), Kind::Category { .. }) => Raw::Text(s.clone()),
-                (Some(serde_json::Value::String(s)), Kind::Time) => Raw::Num(json_time(&f.name, s)),
-                _ => wrong(),
-            }
-        })
-        .collect()
+    crate::api::tabular::load(reference, &[TASK]).1
 }
 
 fn encode_customer(model: &Model, customer: &serde_json::Value) -> Vec<f64> {
-    let mut row = Vec::with_capacity(model.width());
-    model.encode(&customer_row(model, customer), &mut row).or_report();
-    row
+    json_row(model, customer, "customer")
 }
 
 /// The churn probability of one customer (a jsonb object keyed by column name; missing keys
@@ -172,7 +125,7 @@ fn encode_customer(model: &Model, customer: &serde_json::Value) -> Vec<f64> {
 fn predict_churn(model: Option<TextArg>, customer: Option<Jsonb>) -> f64 {
     let model = load(&text(model, "model"));
     let row = encode_customer(&model, &required(customer, "customer").0);
-    model.probabilities(&row)[0]
+    model.predict(&row)[0]
 }
 
 /// Why one customer is at risk: each feature's contribution to the model's log-odds, largest
@@ -186,23 +139,8 @@ fn explain_churn(
     let model = load(&text(model, "model"));
     let customer = required(customer, "customer").0;
     let row = encode_customer(&model, &customer);
-    let (contributions, base) = model.explain(&row);
-    let mut rows: Vec<(String, Option<String>, f64)> = model
-        .spec
-        .features
-        .iter()
-        .zip(contributions)
-        .map(|(f, c)| {
-            let value = customer.get(&f.name).filter(|v| !v.is_null()).map(|v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-            (f.name.clone(), value, c)
-        })
-        .collect();
-    rows.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then(a.0.cmp(&b.0)));
-    rows.push(("(base value)".into(), None, base));
-    TableIterator::new(rows.into_iter().map(|(f, v, c)| (DbText(f), v.map(DbText), c)))
+    let (contributions, base) = model.explain(&row, 0);
+    explanation(&model, &customer, contributions, base).into_table()
 }
 
 /// Every row of `relation` scored in one call: (id, probability), reading only the id and the
@@ -216,30 +154,7 @@ fn predict_churn_table(
     let model = load(&text(model, "model"));
     let RegClass(relation) = required(relation, "relation");
     let id = text(id_column, "id_column");
-    let mut columns: Vec<String> = vec![id.clone()];
-    columns.extend(model.spec.features.iter().map(|f| f.name.clone()));
-    let table = table_reader::read_table(relation, Some(&columns), gucs::max_training_memory_bytes());
-    // Encoded rows can be much wider than read ones (one slot per category): scored in chunks.
-    const CHUNK: usize = 4096;
-    let mut probabilities = Vec::with_capacity(table.rows);
-    let mut x = Vec::with_capacity(CHUNK.min(table.rows) * model.width());
-    let mut raw = Vec::with_capacity(model.spec.features.len());
-    for start in (0..table.rows).step_by(CHUNK) {
-        pgrx::check_for_interrupts!();
-        x.clear();
-        for r in start..(start + CHUNK).min(table.rows) {
-            raw.clear();
-            raw.extend(table.columns[1..].iter().map(|c| churn::features::raw_at(c, r)));
-            model.encode(&raw, &mut x).or_report();
-        }
-        probabilities.extend(model.probabilities(&x));
-    }
-    let ids: Vec<Option<String>> = match &table.columns[0].values {
-        Values::Number(v) | Values::Time(v) => v.iter().map(|x| x.map(|x| x.to_string())).collect(),
-        Values::Text(v) => v.clone(),
-        Values::Bool(v) => v.iter().map(|x| x.map(|b| b.to_string())).collect(),
-        Values::Vector(_) => Error::invalid_parameter("id_column must not be a vector").report(),
-    };
+    let (ids, probabilities) = score_relation(&model, relation, &id, |x| model.predict(x));
     TableIterator::new(ids.into_iter().map(|id| id.map(DbText)).zip(probabilities))
 }
 
@@ -304,9 +219,12 @@ fn customer_features(
             let id = crate::pg::text::spi_text(&row, 1);
             bytes += 96 + id.as_ref().map_or(0, String::len);
             if bytes > max_bytes {
-                Error::new(SqlState::ProgramLimitExceeded, format!("customer_features of {table_name} take more than shopml.max_training_memory ({} MB)", max_bytes >> 20))
-                    .with_hint("compute them for fewer customers (a view with a sample), or ask a superuser to raise shopml.max_training_memory")
-                    .report();
+                Error::new(
+                    SqlState::ProgramLimitExceeded,
+                    format!("customer_features of {table_name} take more than shopml.max_training_memory ({} MB)", max_bytes >> 20),
+                )
+                .with_hint("compute them for fewer customers (a view with a sample), or ask a superuser to raise shopml.max_training_memory")
+                .report();
             }
             out.push((
                 id.map(DbText),

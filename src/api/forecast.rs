@@ -175,6 +175,7 @@ fn train_forecaster(
         features,
         metrics,
         payload: &payload,
+        deploy: true,
     });
     TableIterator::once((DbText(name), version, series.len() as i64, rows, held.mape, held.wape, held.mase, held.coverage, seconds))
 }

@@ -7,6 +7,7 @@ mod forecast;
 mod models;
 mod recommender;
 mod sentiment;
+pub(crate) mod tabular;
 mod text_classifier;
 
 pgrx::extension_sql_file!("../../sql/install_guard.sql", name = "install_guard", bootstrap);

@@ -120,6 +120,7 @@ fn train_recommender(
         features,
         metrics,
         payload: &payload,
+        deploy: true,
     });
     let some = |x: f64| tested.then_some(x);
     TableIterator::once((

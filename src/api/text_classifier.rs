@@ -8,7 +8,8 @@ use crate::core::text_classifier::{self, Input, Model, Options};
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
 use crate::models::embedder::{EmbedSink, Embedder};
-use crate::models::{ngrams, registry};
+use crate::core::ngrams;
+use crate::models::registry;
 use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
 use crate::pg::arrays::TextArray;
@@ -149,7 +150,7 @@ fn train_text_classifier(
     let features = serde_json::json!({"text": text_col, "label": label_col, "labels": trained.model.labels, "embedding": trained.model.embedding_model});
     let algorithm = if use_embedding { "logistic_ngrams_embedding" } else { "logistic_ngrams" };
     let payload = trained.model.to_bytes();
-    let version = catalog::store(&catalog::NewModel { name: &name, task: TASK, algorithm, options: options_json, features, metrics, payload: &payload });
+    let version = catalog::store(&catalog::NewModel { name: &name, task: TASK, algorithm, options: options_json, features, metrics, payload: &payload, deploy: true });
     TableIterator::once((
         DbText(name),
         version,

@@ -1,5 +1,5 @@
 //! Pure Rust algorithms (no pgrx): distance kernels, vector arithmetic, progress schedules,
-//! tables read for training, churn, the ALS recommender, metrics.
+//! tables read for training, the tabular engine (churn is its preset), the ALS recommender, metrics.
 pub mod bits;
 pub mod catalog;
 pub mod churn;
@@ -9,10 +9,12 @@ pub mod halfvec;
 pub mod hnsw;
 pub mod isolate;
 pub mod metrics;
+pub mod ngrams;
 pub mod progress;
 pub mod recommender;
 pub mod rng;
 pub mod sparsevec;
+pub mod tabular;
 pub mod table;
 pub mod text_classifier;
 pub mod vector;

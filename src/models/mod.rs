@@ -14,7 +14,6 @@ pub mod e5_file;
 pub mod embedder;
 pub mod files;
 pub mod manifest;
-pub mod ngrams;
 pub mod sentiment;
 pub mod registry;
 pub mod text_prefix;

@@ -7,7 +7,7 @@ use crate::error::{Error, Result, SqlState};
 use crate::models::adapter::Adapter;
 use crate::models::embedder::{EmbedSink, Embedder, Limits};
 use crate::models::manifest::ModelSpec;
-use crate::models::ngrams;
+use crate::core::ngrams;
 use std::path::Path;
 use std::sync::Arc;
 

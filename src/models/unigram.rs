@@ -73,7 +73,7 @@ pub struct Vocab {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    crate::models::ngrams::fnv1a(bytes)
+    crate::core::ngrams::fnv1a(bytes)
 }
 
 impl Vocab {

@@ -13,11 +13,11 @@
 
 use crate::core::catalog::{check_name, parse_reference, qualified, Reference};
 use crate::error::{excerpt, Error, SqlState};
+use crate::pg::text::{server_cstr, DbText, Jsonb};
 use crate::pg::OrReport;
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys;
 use pgrx::prelude::*;
-use crate::pg::text::{server_cstr, DbText, Jsonb};
 use sha2::{Digest, Sha256};
 
 /// A model to add as a new version.
@@ -30,6 +30,9 @@ pub struct NewModel<'a> {
     pub features: serde_json::Value,
     pub metrics: serde_json::Value,
     pub payload: &'a [u8],
+    /// Whether the new version serves unpinned references from now on (it does unless
+    /// train_model's deploy option says otherwise).
+    pub deploy: bool,
 }
 
 /// One version found in the catalog (without its payload, which [`payload`] reads).
@@ -198,6 +201,17 @@ pub fn store(m: &NewModel) -> i32 {
                 grantees = row.get::<Vec<Option<i64>>>(3).ok().flatten().unwrap_or_default();
             }
             let version = last + 1;
+            if m.deploy {
+                client
+                    .update(
+                        "UPDATE shopml.trained_models SET deployed = false
+                          WHERE owner::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2 AND deployed",
+                        None,
+                        &[owner.into(), bare.as_str().into()],
+                    )
+                    .map_err(|e| catalog_error(e, "writing"))
+                    .or_report();
+            }
             let args: Vec<DatumWithOid> = vec![
                 bare.as_str().into(),
                 version.into(),
@@ -211,11 +225,12 @@ pub fn store(m: &NewModel) -> i32 {
                 owner.into(),
                 grantees.into(),
                 checksum.as_slice().into(),
+                m.deploy.into(),
             ];
             client
                 .update(
-                    "INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by, owner, grantees, checksum)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::pg_catalog.regrole, $11::pg_catalog.int8[]::pg_catalog.oid[]::pg_catalog.regrole[], $12)",
+                    "INSERT INTO shopml.trained_models (name, version, task, algorithm, options, features, metrics, payload, trained_by, owner, grantees, checksum, deployed)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::pg_catalog.regrole, $11::pg_catalog.int8[]::pg_catalog.oid[]::pg_catalog.regrole[], $12, $13)",
                     None,
                     &args,
                 )
@@ -226,10 +241,11 @@ pub fn store(m: &NewModel) -> i32 {
     })
 }
 
-/// The model `reference` (`[owner.]name[@version]`, the latest version when none is given) of
-/// `task`, if the caller may use it: unknown names and versions, and models the caller may not
+/// The model `reference` (`[owner.]name[@version]`, the deployed version when none is given:
+/// the latest unless shopml.deploy_model or train_model's deploy option chose another) of
+/// any of `tasks`, if the caller may use it: unknown names and versions, and models the caller may not
 /// use, are clean errors.
-pub fn find(reference: &str, task: &str) -> Entry {
+pub fn find_of(reference: &str, tasks: &[&str]) -> Entry {
     let r = parse_reference(reference).or_report();
     let owner = owner_of(&r, reference);
     let found = owner.and_then(|owner| {
@@ -242,7 +258,7 @@ pub fn find(reference: &str, task: &str) -> Entry {
                            FROM shopml.trained_models
                           WHERE owner::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2
                             AND ($3 IS NULL OR version OPERATOR(pg_catalog.=) $3)
-                          ORDER BY version DESC LIMIT 1",
+                          ORDER BY deployed DESC, version DESC LIMIT 1",
                         None,
                         &[owner.into(), r.name.into(), r.version.into()],
                     )
@@ -281,8 +297,9 @@ pub fn find(reference: &str, task: &str) -> Entry {
             .with_hint(format!("its owner may run SELECT shopml.grant_model('{}', '{}')", entry.name, role_name(caller())))
             .report();
     }
-    if entry.task != task {
-        Error::new(SqlState::InvalidParameterValue, format!("model \"{}\" is a {} model, not a {task} model", entry.display, entry.task)).report();
+    if !tasks.contains(&entry.task.as_str()) {
+        Error::new(SqlState::InvalidParameterValue, format!("model \"{}\" is a {} model, not a {} model", entry.display, entry.task, tasks.join(" or ")))
+            .report();
     }
     entry
 }
@@ -333,9 +350,12 @@ pub fn payload(entry: &Entry) -> Vec<u8> {
         Error::new(SqlState::UndefinedObject, format!("model \"{}\" version {} was dropped meanwhile", entry.display, entry.version)).report();
     };
     if checksum.as_deref() != Some(Sha256::digest(&payload).as_slice()) {
-        Error::new(SqlState::DataCorrupted, format!("model \"{}\" version {} is corrupted: its weights do not match their checksum", entry.display, entry.version))
-            .with_hint("train it again, or restore shopml.trained_models from a backup")
-            .report();
+        Error::new(
+            SqlState::DataCorrupted,
+            format!("model \"{}\" version {} is corrupted: its weights do not match their checksum", entry.display, entry.version),
+        )
+        .with_hint("train it again, or restore shopml.trained_models from a backup")
+        .report();
     }
     payload
 }
@@ -438,8 +458,7 @@ pub fn grant(reference: &str, role: &str, revoke: bool) -> Vec<String> {
                 .unwrap_or_default()
         })
     });
-    let mut names: Vec<String> =
-        oids(grantees).into_iter().map(|g| if g == pg_sys::InvalidOid { "PUBLIC".to_string() } else { role_name(g) }).collect();
+    let mut names: Vec<String> = oids(grantees).into_iter().map(|g| if g == pg_sys::InvalidOid { "PUBLIC".to_string() } else { role_name(g) }).collect();
     names.sort();
     names
 }
@@ -447,23 +466,84 @@ pub fn grant(reference: &str, role: &str, revoke: bool) -> Vec<String> {
 /// The trained model `reference` of `task`, from this backend's cache when that version is
 /// loaded, else read from its checked payload by `parse` (which returns the model and the bytes
 /// it holds). The one loading path of every trained-model function.
-pub fn load<M: std::any::Any + Send + Sync>(
+pub fn load<M: std::any::Any + Send + Sync>(reference: &str, task: &'static str, parse: impl FnOnce(&[u8]) -> Result<(M, usize), String>) -> std::sync::Arc<M> {
+    load_of(reference, task, &[task], parse).1
+}
+
+/// [`load`] of a model of any of `tasks`, cached as `kind`; with its catalog entry.
+pub fn load_of<M: std::any::Any + Send + Sync>(
     reference: &str,
-    task: &'static str,
+    kind: &'static str,
+    tasks: &[&str],
     parse: impl FnOnce(&[u8]) -> Result<(M, usize), String>,
-) -> std::sync::Arc<M> {
-    let entry = find(reference, task);
+) -> (Entry, std::sync::Arc<M>) {
+    let entry = find_of(reference, tasks);
     let key = crate::models::registry::Key {
-        kind: task,
+        kind,
         name: entry.cache_name(),
         version: entry.version as i64,
         stamp: entry.created_us,
         dir: Default::default(),
         device: None,
     };
-    crate::models::registry::get_or_load(key, crate::gucs::model_cache_bytes(), || {
+    let model = crate::models::registry::get_or_load(key, crate::gucs::model_cache_bytes(), || {
         parse(&payload(&entry))
             .map_err(|e| Error::new(SqlState::DataCorrupted, format!("model \"{}\" version {} cannot be read: {e}", entry.display, entry.version)))
     })
-    .or_report()
+    .or_report();
+    (entry, model)
+}
+
+/// The version of `name` (a new model's name, as a trainer got it) that serves unpinned
+/// references now, if it has any version.
+pub fn deployed_version(name: &str) -> Option<i32> {
+    let (owner, bare, _) = check_new(name);
+    as_owner(|| {
+        Spi::connect(|client| {
+            client
+                .select(
+                    "SELECT version FROM shopml.trained_models
+                      WHERE owner::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2
+                      ORDER BY deployed DESC, version DESC LIMIT 1",
+                    None,
+                    &[owner.into(), bare.as_str().into()],
+                )
+                .map_err(|e| catalog_error(e, "reading"))
+                .or_report()
+                .first()
+                .get_one::<i32>()
+                .ok()
+                .flatten()
+        })
+    })
+}
+
+/// Makes `version` of a model the one unpinned references use; only its owner may. Returns it.
+pub fn deploy(reference: &str, version: i32) -> i32 {
+    check_writable("deploy a model");
+    let (owner, name, display) = owned(reference, "deploy");
+    let found = as_owner(|| {
+        Spi::connect_mut(|client| {
+            client
+                .update(
+                    "UPDATE shopml.trained_models SET deployed = (version OPERATOR(pg_catalog.=) $3)
+                      WHERE owner::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2
+                        AND (deployed OR version OPERATOR(pg_catalog.=) $3)
+                      RETURNING version OPERATOR(pg_catalog.=) $3",
+                    None,
+                    &[owner.into(), name.as_str().into(), version.into()],
+                )
+                .map_err(|e| catalog_error(e, "writing"))
+                .or_report()
+                .into_iter()
+                .any(|row| row.get::<bool>(1).ok().flatten() == Some(true))
+        })
+    });
+    if !found {
+        // The UPDATE is undone with the error.
+        Error::new(SqlState::UndefinedObject, format!("model \"{display}\" has no version {version}"))
+            .with_hint("see SELECT version, deployed FROM shopml.trained_models")
+            .report();
+    }
+    version
 }

@@ -1,7 +1,7 @@
 use super::*;
-use features::Raw;
 use crate::core::table::{Column, Table, Values};
 use crate::core::test_rng::XorShift;
+use features::Raw;
 
 /// 2,000 customers whose churn depends on tenure (less is riskier), contract (month-to-month
 /// riskier) and a missing-value pattern; plus a noise column.
@@ -41,7 +41,7 @@ fn trains_both_algorithms_and_explains_exactly() {
         assert!(trained.test.auc > 0.85, "{algorithm}: {:?}", trained.test);
         eprintln!("{algorithm}: {:?} validation {:?}", trained.test, trained.validation);
         assert_eq!((trained.rows_train, trained.rows_test), (1600, 400));
-        assert_eq!(trained.model.positive, "Yes");
+        assert_eq!(trained.model.classes(), ["No", "Yes"]);
         assert_eq!(trained.model.spec.features.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["tenure", "contract", "noise"]);
         if algorithm == "auto" {
             assert_eq!(trained.validation.len(), 2);
@@ -49,25 +49,14 @@ fn trains_both_algorithms_and_explains_exactly() {
         // contributions + base = log-odds, for a row with a missing value and an unseen category
         let mut row = Vec::new();
         trained.model.encode(&[Raw::Null, Raw::Text("weekly".into()), Raw::Num(0.3)], &mut row).unwrap();
-        let (contrib, base) = trained.model.explain(&row);
-        let z = trained.model.log_odds(&row)[0];
+        let (contrib, base) = trained.model.explain(&row, 0);
+        let z = trained.model.raw(&row)[0][0];
         assert!((base + contrib.iter().sum::<f64>() - z).abs() < 1e-6, "{algorithm}: {base} + {contrib:?} != {z}");
         // the payload round-trips
         let json = serde_json::to_vec(&trained.model).unwrap();
-        let back: Model = serde_json::from_slice(&json).unwrap();
-        assert_eq!(back.log_odds(&row), trained.model.log_odds(&row));
+        let back = Model::from_payload(&json).unwrap();
+        assert_eq!(back.raw(&row), trained.model.raw(&row));
     }
-}
-
-#[test]
-fn split_is_stratified_and_deterministic() {
-    let y: Vec<bool> = (0..1000).map(|i| i % 4 == 0).collect();
-    let rows: Vec<usize> = (0..1000).collect();
-    let (a, b) = stratified_split(&rows, &y, 0.2, 42);
-    assert_eq!((a.len(), b.len()), (800, 200));
-    assert_eq!(b.iter().filter(|&&r| y[r]).count(), 50, "a quarter of the test rows churn, as in the table");
-    assert_eq!(stratified_split(&rows, &y, 0.2, 42), (a.clone(), b.clone()));
-    assert_ne!(stratified_split(&rows, &y, 0.2, 43).1, b);
 }
 
 #[test]
@@ -79,7 +68,25 @@ fn labels_are_parsed_or_refused_with_the_values_found() {
     assert_eq!(e.message, "label column \"churn\" must hold 0 and 1, found 2");
     let e = labels(&col(Values::Text(vec![Some("stayed".into()), Some("left".into())]))).unwrap_err();
     assert_eq!(e.message, "label column \"churn\" must hold two values, one of them yes/true/1/churn; found 'left', 'stayed'");
-    let t = Table { rows: 2, columns: vec![col(Values::Bool(vec![Some(true), Some(true)])), Column { name: "x".into(), sql_type: String::new(), values: Values::Number(vec![Some(1.0), Some(2.0)]) }] };
+    let t = Table {
+        rows: 2,
+        columns: vec![
+            col(Values::Bool(vec![Some(true), Some(true)])),
+            Column { name: "x".into(), sql_type: String::new(), values: Values::Number(vec![Some(1.0), Some(2.0)]) },
+        ],
+    };
     let e = train(&t, "churn", &Options::default(), &mut |_, _| {}).err().expect("one class is refused");
     assert_eq!(e.message, "label column \"churn\" needs both classes, found 2 churned and 0 not in 2 labelled rows");
+}
+
+#[test]
+fn a_churn_model_stored_by_0_3_0_still_loads() {
+    // The payload shape of shopml 0.3.0: spec, label, positive and one algorithm.
+    let old = r#"{"spec":{"features":[{"name":"tenure","kind":"Number"}]},"label":"churn","positive":"Yes",
+        "algorithm":{"Logistic":{"impute":[1.0],"mean":[0.0],"scale":[1.0],"weights":[2.0],"intercept":-1.0}}}"#;
+    let m = Model::from_payload(old.as_bytes()).unwrap();
+    assert_eq!((m.target.as_str(), m.classes()[1].as_str(), m.algorithm_name()), ("churn", "Yes", "logistic"));
+    let p = m.predict(&[1.0])[0];
+    assert!((p - 1.0 / (1.0 + (-1.0f64).exp())).abs() < 1e-12, "{p}");
+    assert!(Model::from_payload(b"{}").is_err());
 }

@@ -4,7 +4,7 @@
 //! space relative to each series' recent level. Intervals come from the errors of a model fitted
 //! without the last periods, on those periods (split conformal), per step.
 //!
-//! The gradient boosting is the churn models' (`perpetual`, src/core/churn/gbdt.rs).
+//! The gradient boosting is the tabular engine's (`perpetual`, src/core/tabular/gbdt.rs).
 
 pub mod backtest;
 pub mod data;
@@ -12,11 +12,10 @@ pub mod features;
 #[cfg(test)]
 mod tests;
 
-use crate::core::churn::gbdt::columns;
-use backtest::Metrics;
+use crate::core::tabular::gbdt;
 use crate::error::{Error, Result};
-use perpetual::objective::Objective;
-use perpetual::{Matrix, PerpetualBooster};
+use backtest::Metrics;
+use perpetual::PerpetualBooster;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -179,8 +178,7 @@ pub struct Point {
 fn key_codes(series: &[Series], levels: &mut Vec<Vec<String>>, grow: bool) -> Vec<Vec<f64>> {
     let columns = series.first().map_or(0, |s| s.key.len());
     levels.resize(columns, Vec::new());
-    let mut index: Vec<HashMap<String, usize>> =
-        levels.iter().map(|l| l.iter().enumerate().map(|(i, v)| (v.clone(), i)).collect()).collect();
+    let mut index: Vec<HashMap<String, usize>> = levels.iter().map(|l| l.iter().enumerate().map(|(i, v)| (v.clone(), i)).collect()).collect();
     series
         .iter()
         .map(|s| {
@@ -223,7 +221,9 @@ fn training_rows(o: &Options, series: &[Series], codes: &[Vec<f64>], width: usiz
                     break;
                 }
                 let mark = r.x.len();
-                let Some(level) = features::row(o, s, code, t, h, &mut r.x) else { break };
+                let Some(level) = features::row(o, s, code, t, h, &mut r.x) else {
+                    break;
+                };
                 let y = features::target(s, period, level);
                 if y.is_nan() {
                     r.x.truncate(mark);
@@ -240,33 +240,22 @@ fn training_rows(o: &Options, series: &[Series], codes: &[Vec<f64>], width: usiz
     r
 }
 
-/// perpetual's memory limit (GB): it sizes the histogram arena from it.
+/// perpetual's memory limit (GB): it sizes the histogram arena from it. Otherwise sized by the
+/// machine's free memory: gigabytes allocated per tree took 2 s a tree on 4,000 rows; 0.25 GB
+/// gave the same forecasts 20x faster (the OJ protocol's first round: 34.00% MAPE either way).
 const MEMORY_LIMIT_GB: f32 = 0.25;
 
 fn fit(o: &Options, x: &[f64], y: &[f64], width: usize, categorical: &[usize]) -> Result<PerpetualBooster> {
-    let columns = columns(x, width);
-    let matrix = Matrix::new(&columns, y.len(), width);
     // Squared error in log space for either point: on the OJ protocol it beat perpetual's
     // MapeLoss on the ratio to the level (39.12% MAPE) and Huber loss (38.00%); the Mape point
     // is a shift of it (docs/forecast.md).
-    let mut booster = PerpetualBooster::default()
-        .set_objective(Objective::SquaredLoss)
-        .set_budget(o.budget)
-        .set_seed(o.seed)
-        .set_num_threads(Some(o.threads.max(1)))
-        .set_iteration_limit(Some(o.max_trees))
-        // Its histogram arena is otherwise sized by the machine's free memory: gigabytes
-        // allocated per tree took 2 s a tree on 4,000 rows; 0.25 GB gave the same forecasts 20x
-        // faster (the OJ protocol's first round: 34.00% MAPE either way).
-        .set_memory_limit(Some(MEMORY_LIMIT_GB))
-        .set_categorical_features((!categorical.is_empty()).then(|| categorical.iter().copied().collect()));
-    booster.fit(&matrix, y, None, None).map_err(|e| Error::internal(format!("gradient boosting failed: {e}")))?;
-    Ok(booster)
+    let params = gbdt::Params { budget: o.budget, seed: o.seed, threads: o.threads, max_trees: Some(o.max_trees), memory_gb: Some(MEMORY_LIMIT_GB) };
+    gbdt::fit(x, width, y, None, gbdt::Loss::SquaredError, categorical, params)
 }
 
 /// Predictions in log space relative to the level.
 fn predict(booster: &PerpetualBooster, x: &[f64], width: usize) -> Vec<f64> {
-    booster.predict(&Matrix::new(&columns(x, width), x.len() / width.max(1), width), false)
+    gbdt::predict(booster, x, width)
 }
 
 /// The log-space shift with the least MAPE on held-out (level, prediction, target, volatility)
@@ -464,7 +453,12 @@ impl Model {
         if bytes > max_bytes {
             return Err(Error::new(
                 crate::error::SqlState::ProgramLimitExceeded,
-                format!("forecasting {series} series {} periods ahead takes {} MB, more than shopml.max_training_memory ({} MB)", self.options.horizon, bytes >> 20, max_bytes >> 20),
+                format!(
+                    "forecasting {series} series {} periods ahead takes {} MB, more than shopml.max_training_memory ({} MB)",
+                    self.options.horizon,
+                    bytes >> 20,
+                    max_bytes >> 20
+                ),
             )
             .with_hint("train with a shorter horizon or on fewer series, or ask a superuser to raise shopml.max_training_memory"));
         }

@@ -12,7 +12,7 @@ mod tests;
 
 use crate::core::rng::SplitMix;
 use crate::error::{Error, Result, SqlState};
-use crate::models::ngrams;
+use crate::core::ngrams;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize)]

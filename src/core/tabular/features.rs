@@ -2,7 +2,8 @@
 //! row becomes numbers. The spec is fitted on the training rows and stored with the model, so
 //! prediction encodes exactly as training did (same categories, same "other" bucket).
 //!
-//! Encoding: numbers as they are, booleans 0/1, dates and timestamps as days since 1970, text as
+//! Encoding: numbers as they are, booleans 0/1, dates and timestamps as days since 1970 (and, for
+//! train_model, their month, ISO day of week and hour as well: `Kind::TimeParts`), text as
 //! one-hot over its most frequent values plus an "other" slot for the rest and for values never
 //! seen in training; NULL is NaN for numbers, booleans and times (the models impute or route
 //! it), and all-zero for text.
@@ -11,8 +12,12 @@ use crate::core::table::{Column, Values};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-/// At most this many one-hot slots per text column (the most frequent values), plus "other".
+/// By default at most this many one-hot slots per text column (the most frequent values), plus
+/// "other".
 pub const MAX_LEVELS: usize = 100;
+
+/// Slots of a `Kind::TimeParts` feature: days since 1970, month, ISO day of week, hour (UTC).
+pub const TIME_PARTS: usize = 4;
 
 const SECONDS_PER_DAY: f64 = 86_400.0;
 
@@ -22,7 +27,11 @@ pub enum Kind {
     Bool,
     /// Days since 1970-01-01.
     Time,
-    Category { levels: Vec<String> },
+    /// Days since 1970-01-01, month (1-12), ISO day of week (1 = Monday) and hour (0-23), UTC.
+    TimeParts,
+    Category {
+        levels: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +77,7 @@ impl Feature {
     pub fn width(&self, encoding: Encoding) -> usize {
         match (&self.kind, encoding) {
             (Kind::Category { levels }, Encoding::OneHot) => levels.len() + 1,
+            (Kind::TimeParts, _) => TIME_PARTS,
             _ => 1,
         }
     }
@@ -77,29 +87,37 @@ impl Feature {
         match self.kind {
             Kind::Number => "number",
             Kind::Bool => "boolean",
-            Kind::Time => "date/time",
+            Kind::Time | Kind::TimeParts => "date/time",
             Kind::Category { .. } => "text",
         }
     }
 }
 
 impl Spec {
-    /// The spec of `columns`, fitted on `rows` (text levels are counted there only).
+    /// The spec of `columns`, fitted on `rows` (text levels are counted there only), times as
+    /// days, at most MAX_LEVELS levels per text (the churn preset).
     pub fn fit(columns: &[&Column], rows: &[usize]) -> Result<Spec> {
+        Spec::fit_with(columns, rows, false, MAX_LEVELS)
+    }
+
+    /// [`Spec::fit`] with times in parts or not, and at most `max_levels` levels per text.
+    pub fn fit_with(columns: &[&Column], rows: &[usize], time_parts: bool, max_levels: usize) -> Result<Spec> {
         let mut features = Vec::with_capacity(columns.len());
         for c in columns {
             let present = rows.iter().filter(|&&r| raw_at(c, r) != Raw::Null).count();
             if present == 0 {
-                return Err(Error::data(format!("column \"{}\" has no value in the training rows", c.name))
-                    .with_hint("leave it out with options {\"exclude\": [...]}"));
+                return Err(
+                    Error::data(format!("column \"{}\" has no value in the training rows", c.name)).with_hint("leave it out with options {\"exclude\": [...]}")
+                );
             }
             let kind = match &c.values {
                 Values::Number(_) => Kind::Number,
                 Values::Bool(_) => Kind::Bool,
+                Values::Time(_) if time_parts => Kind::TimeParts,
                 Values::Time(_) => Kind::Time,
-                Values::Text(v) => Kind::Category { levels: top_levels(rows.iter().filter_map(|&r| v[r].as_deref())) },
+                Values::Text(v) => Kind::Category { levels: top_levels(rows.iter().filter_map(|&r| v[r].as_deref()), max_levels) },
                 Values::Vector(_) => {
-                    return Err(Error::invalid_parameter(format!("column \"{}\" is a vector, which churn models do not use", c.name))
+                    return Err(Error::invalid_parameter(format!("column \"{}\" is a vector, which tabular models do not use", c.name))
                         .with_hint("leave it out with options {\"exclude\": [...]}"))
                 }
             };
@@ -126,9 +144,7 @@ impl Spec {
     /// A value of the wrong kind is an error naming the feature.
     pub fn encode(&self, row: &[Raw], encoding: Encoding, out: &mut Vec<f64>) -> Result<()> {
         for (f, raw) in self.features.iter().zip(row) {
-            let wrong = || {
-                Error::data(format!("value for \"{}\" must be a {}", f.name, f.kind_name()))
-            };
+            let wrong = || Error::data(format!("value for \"{}\" must be a {}", f.name, f.kind_name()));
             match (&f.kind, raw) {
                 (Kind::Category { levels }, Raw::Text(s)) if encoding == Encoding::Codes => {
                     out.push(levels.iter().position(|l| l == s).unwrap_or(levels.len()) as f64)
@@ -140,6 +156,8 @@ impl Spec {
                 }
                 (Kind::Category { levels }, Raw::Null) => out.extend(std::iter::repeat_n(0.0, levels.len() + 1)),
                 (Kind::Category { .. }, _) => return Err(wrong()),
+                (Kind::TimeParts, Raw::Null) => out.extend([f64::NAN; TIME_PARTS]),
+                (Kind::TimeParts, Raw::Num(seconds)) => out.extend(time_parts(*seconds)),
                 (_, Raw::Null) => out.push(f64::NAN),
                 (Kind::Number, Raw::Num(x)) => out.push(*x),
                 (Kind::Time, Raw::Num(seconds)) => out.push(seconds / SECONDS_PER_DAY),
@@ -151,15 +169,31 @@ impl Spec {
     }
 }
 
-/// The most frequent values (ties in byte order), at most MAX_LEVELS.
-fn top_levels<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// Days since 1970, month, ISO day of week and hour of a time in seconds since 1970 (UTC).
+fn time_parts(seconds: f64) -> [f64; TIME_PARTS] {
+    let days = (seconds / SECONDS_PER_DAY).floor();
+    let hour = ((seconds - days * SECONDS_PER_DAY) / 3600.0).floor();
+    // 1970-01-01 was a Thursday (ISO 4).
+    let weekday = (days as i64 + 3).rem_euclid(7) + 1;
+    // Month of the civil date (Howard Hinnant's days_from_civil inverse).
+    let z = days as i64 + 719_468;
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    [seconds / SECONDS_PER_DAY, month as f64, weekday as f64, hour]
+}
+
+/// The most frequent values (ties in byte order), at most `max_levels`.
+fn top_levels<'a>(values: impl Iterator<Item = &'a str>, max_levels: usize) -> Vec<String> {
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for v in values {
         *counts.entry(v).or_default() += 1;
     }
     let mut by_count: Vec<(&str, usize)> = counts.into_iter().collect();
     by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    by_count.into_iter().take(MAX_LEVELS).map(|(v, _)| v.to_string()).collect()
+    by_count.into_iter().take(max_levels).map(|(v, _)| v.to_string()).collect()
 }
 
 #[cfg(test)]
@@ -204,5 +238,20 @@ mod tests {
         let c = col("empty", Values::Number(vec![None, None]));
         let e = Spec::fit(&[&c], &[0, 1]).unwrap_err();
         assert_eq!(e.message, "column \"empty\" has no value in the training rows");
+    }
+
+    #[test]
+    fn times_in_parts() {
+        // 2024-02-29 13:30 UTC, a Thursday
+        let t = 1_709_213_400.0;
+        assert_eq!(time_parts(t)[1..], [2.0, 4.0, 13.0]);
+        // 1969-12-31 23:00 UTC, a Wednesday
+        assert_eq!(time_parts(-3600.0)[1..], [12.0, 3.0, 23.0]);
+        let c = col("t", Values::Time(vec![Some(t), None]));
+        let spec = Spec::fit_with(&[&c], &[0, 1], true, 10).unwrap();
+        assert_eq!((spec.features[0].kind.clone(), spec.width(Encoding::OneHot)), (Kind::TimeParts, 4));
+        let mut out = Vec::new();
+        spec.encode(&[Raw::Null], Encoding::OneHot, &mut out).unwrap();
+        assert!(out.len() == 4 && out.iter().all(|x| x.is_nan()));
     }
 }

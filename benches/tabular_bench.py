@@ -1,0 +1,129 @@
+"""Tabular models from SQL beside scikit-learn and LightGBM on the same rows (issue 32).
+
+Data (make data, Debian's r-cran-modeldata): ames (2,930 home sales, 74 columns; target
+log(sale_price)) and car_prices (804 cars; target log(price)). The test rows are those with
+row_number % 5 = 0 (a fixed 20%), the same for every model. Peers, on one thread:
+HistGradientBoostingRegressor(random_state=42) with native categorical splits,
+LGBMRegressor(random_state=42) with its categorical handling, and Ridge(alpha=1) on
+standardised, median-imputed numbers and one-hot text. shopml: train_model with default options
+(auto: the better of gradient boosting and ridge on a validation split of the training rows), and
+gbdt forced. Needs a running cluster with shopml (benches/run_tabular_bench.sh). Writes
+docs/tabular_results.json and docs/tabular.png.
+"""
+import csv
+import json
+import math
+import os
+import subprocess
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PSQL = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", os.environ["PGHOST"], "-p", os.environ["PGPORT"],
+        "-U", "postgres", "-d", "postgres"]
+SETS = {"ames": "sale_price", "car_prices": "price"}
+
+
+def sql(query):
+    return subprocess.run(PSQL + ["-c", query], check=True, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
+def load(name, target):
+    with open(os.path.join(ROOT, "data", f"{name}.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    cols = [c for c in rows[0] if c not in ("row_number", target)]
+
+    def number(v):
+        try:
+            float(v)
+            return True
+        except ValueError:
+            return v == ""
+    numeric = [c for c in cols if all(number(r[c]) for r in rows)]
+    text = [c for c in cols if c not in numeric]
+    y = np.array([math.log(float(r[target])) for r in rows])
+    is_test = np.array([int(r["row_number"]) % 5 == 0 for r in rows])
+    return rows, cols, numeric, text, y, is_test
+
+
+def peers(rows, cols, numeric, text, y, is_test):
+    import lightgbm
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    df = pd.DataFrame({c: [float(r[c]) if r[c] != "" else np.nan for r in rows] if c in numeric
+                       else pd.Categorical([r[c] for r in rows]) for c in cols})
+    ridge = make_pipeline(ColumnTransformer([
+        ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+        ("txt", OneHotEncoder(handle_unknown="ignore", max_categories=101), text)]), Ridge(alpha=1.0))
+    models = {
+        "HistGradientBoosting": HistGradientBoostingRegressor(random_state=42, categorical_features="from_dtype"),
+        "LightGBM": lightgbm.LGBMRegressor(random_state=42, n_jobs=1, verbose=-1),
+        "Ridge (scikit-learn)": ridge,
+    }
+    out = {}
+    for label, model in models.items():
+        with threadpool_limits(1):
+            start = time.perf_counter()
+            model.fit(df[~is_test], y[~is_test])
+            seconds = time.perf_counter() - start
+            p = model.predict(df[is_test])
+        out[label] = {"rmse": float(np.sqrt(np.mean((p - y[is_test]) ** 2))), "seconds": seconds}
+    return out
+
+
+def shopml(name, target):
+    sql(f"DROP TABLE IF EXISTS public.bench_{name}")
+    sql(f"CREATE TABLE public.bench_{name} AS SELECT *, ln({target}) AS log_target, row_number % 5 = 0 AS is_test "
+        f"FROM public.{name}")
+    out = {}
+    for label, algorithm in (("shopml auto", "auto"), ("shopml gbdt", "gbdt"), ("shopml ridge", "linear")):
+        options = json.dumps({"exclude": ["row_number", target], "test_column": "is_test", "algorithm": algorithm})
+        row = sql(f"SELECT algorithm, score, train_seconds FROM shopml.train_model('bench_{name}', 'public.bench_{name}', "
+                  f"'log_target', '{options}')").split("|")
+        out[label] = {"rmse": float(row[1]), "seconds": float(row[2]), "algorithm": row[0]}
+    # Scoring from SQL: the whole table in one call.
+    start = time.perf_counter()
+    n = sql(f"SELECT count(*) FROM shopml.predict('bench_{name}', 'public.bench_{name}', 'row_number')")
+    out["shopml ridge"]["score_rows_per_s"] = int(n) / (time.perf_counter() - start)
+    return out
+
+
+def main():
+    results = {}
+    for name, target in SETS.items():
+        subprocess.run(PSQL + ["-f", f"data/{name}.sql"], check=True, cwd=ROOT)
+        rows, cols, numeric, text, y, is_test = load(name, target)
+        r = peers(rows, cols, numeric, text, y, is_test)
+        r.update(shopml(name, target))
+        results[name] = {"rows": len(rows), "test_rows": int(is_test.sum()), "columns": len(cols), "models": r}
+        for label, m in r.items():
+            print(f"{name:10s} {label:22s} RMSE {m['rmse']:.4f}  train {m['seconds']:.2f} s")
+    with open(os.path.join(ROOT, "docs", "tabular_results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, axes = plt.subplots(1, len(results), figsize=(5 * len(results), 3.6))
+        for ax, (name, res) in zip(np.atleast_1d(axes), results.items()):
+            labels = list(res["models"])
+            ax.barh(labels, [res["models"][k]["rmse"] for k in labels],
+                    color=["#d62728" if k.startswith("shopml") else "#7f7f7f" for k in labels])
+            ax.set_title(f"{name}: test RMSE of log price (lower is better)")
+            ax.invert_yaxis()
+        fig.tight_layout()
+        fig.savefig(os.path.join(ROOT, "docs", "tabular.png"), dpi=110)
+    except ImportError:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+use super::*;
+use crate::core::table::{Column, Table, Values};
+use crate::core::test_rng::XorShift;
+use features::Raw;
+
+fn col(name: &str, values: Values) -> Column {
+    Column { name: name.into(), sql_type: String::new(), values }
+}
+
+/// 1,500 rows: a price that depends on size, a grade (text) and a date's month, plus noise;
+/// a three-class segment decided by size and grade.
+fn synthetic() -> Table {
+    let mut rng = XorShift(0x5EED_0000_1234_5678);
+    let mut uniform = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    let n = 1500;
+    let (mut size, mut grade, mut sold, mut noise, mut price, mut segment) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for i in 0..n {
+        let s = 50.0 + uniform() * 150.0;
+        let g = ["low", "mid", "high"][i % 3];
+        let month = (i % 12) as f64;
+        let day = 19_000.0 + month * 30.5 + 1.0;
+        let bonus = match g {
+            "low" => 0.0,
+            "mid" => 40.0,
+            _ => 90.0,
+        };
+        size.push(if i % 23 == 0 { None } else { Some(s) });
+        grade.push(Some(g.to_string()));
+        sold.push(Some(day * 86_400.0));
+        noise.push(Some(uniform()));
+        price.push(Some(2.0 * s + bonus + if month >= 6.0 { 25.0 } else { 0.0 } + (uniform() - 0.5) * 10.0));
+        segment.push(Some(
+            if s > 150.0 {
+                "large"
+            } else if g == "high" {
+                "premium"
+            } else {
+                "basic"
+            }
+            .to_string(),
+        ));
+    }
+    Table {
+        rows: n,
+        columns: vec![
+            col("id", Values::Number((0..n).map(|i| Some(i as f64)).collect())),
+            col("size", Values::Number(size)),
+            col("grade", Values::Text(grade)),
+            col("sold", Values::Time(sold)),
+            col("noise", Values::Number(noise)),
+            col("price", Values::Number(price)),
+            col("segment", Values::Text(segment)),
+        ],
+    }
+}
+
+fn metric(s: &Scores, name: &str) -> f64 {
+    s.all.iter().find(|(k, _)| k == name).unwrap().1
+}
+
+#[test]
+fn regression_beats_the_mean_and_explains_exactly() {
+    let t = synthetic();
+    for algorithm in ["linear", "gbdt", "auto"] {
+        let o = Options { exclude: vec!["id".into(), "segment".into()], algorithm: Some(algorithm.into()), ..Default::default() };
+        let trained = train(&t, "price", &o, &mut |_, _| {}).unwrap();
+        eprintln!("{algorithm}: {:?} validation {:?}", trained.test, trained.validation);
+        assert_eq!(trained.model.kind, Target::Regression);
+        assert_eq!(trained.test.metric, "rmse");
+        assert!(trained.test.score < trained.test.baseline / 3.0, "{algorithm}: {:?}", trained.test);
+        assert!(metric(&trained.test, "r2") > 0.9, "{algorithm}");
+        assert_eq!((trained.rows_train, trained.rows_test), (1200, 300));
+        let mut row = Vec::new();
+        trained.model.encode(&[Raw::Null, Raw::Text("unseen".into()), Raw::Num(19_100.0 * 86_400.0), Raw::Num(0.5)], &mut row).unwrap();
+        let (contributions, base) = trained.model.explain(&row, 0);
+        let value = trained.model.predict(&row)[0];
+        assert!((base + contributions.iter().sum::<f64>() - value).abs() < 1e-6, "{algorithm}: {base} + {contributions:?} != {value}");
+        let back = Model::from_payload(&serde_json::to_vec(&trained.model).unwrap()).unwrap();
+        assert_eq!(back.predict(&row), trained.model.predict(&row));
+    }
+}
+
+#[test]
+fn three_classes_one_head_each() {
+    let t = synthetic();
+    for algorithm in ["linear", "gbdt"] {
+        let o = Options {
+            exclude: vec!["id".into(), "price".into()],
+            algorithm: Some(algorithm.into()),
+            class_weight: Some("balanced".into()),
+            ..Default::default()
+        };
+        let trained = train(&t, "segment", &o, &mut |_, _| {}).unwrap();
+        eprintln!("{algorithm}: {:?}", trained.test);
+        assert_eq!(trained.model.classes(), ["basic", "large", "premium"]);
+        assert_eq!(trained.model.heads.len(), 3);
+        assert!(metric(&trained.test, "accuracy") > 0.9, "{algorithm}: {:?}", trained.test);
+        assert!((trained.test.baseline - 0.5).abs() < 1e-9, "the baseline's AUC is a coin's");
+        let mut row = Vec::new();
+        trained.model.encode(&[Raw::Num(180.0), Raw::Text("low".into()), Raw::Null, Raw::Num(0.1)], &mut row).unwrap();
+        let p = trained.model.probabilities(&row);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert_eq!(trained.model.predict_classes(&row)[0].0, 1, "a large one: {p:?}");
+        let (c, base) = trained.model.explain(&row, 1);
+        assert!((base + c.iter().sum::<f64>() - trained.model.raw(&row)[1][0]).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn split_is_stratified_and_deterministic() {
+    let y: Vec<usize> = (0..1000).map(|i| usize::from(i % 4 == 0)).collect();
+    let rows: Vec<usize> = (0..1000).collect();
+    let class = |r: usize| y[r];
+    let (a, b) = stratified_split(&rows, &class, 2, 0.2, 42);
+    assert_eq!((a.len(), b.len()), (800, 200));
+    assert_eq!(b.iter().filter(|&&r| y[r] == 1).count(), 50, "a quarter of the test rows are class 1, as in the table");
+    assert_eq!(stratified_split(&rows, &class, 2, 0.2, 42), (a.clone(), b.clone()));
+    assert_ne!(stratified_split(&rows, &class, 2, 0.2, 43).1, b);
+}
+
+#[test]
+fn options_are_checked() {
+    let t = synthetic();
+    let bad = |o: Options| train(&t, "price", &o, &mut |_, _| {}).err().expect("refused").message;
+    assert_eq!(bad(Options { algorithm: Some("forest".into()), ..Default::default() }), "unknown algorithm \"forest\"");
+    assert_eq!(bad(Options { max_levels: Some(0), ..Default::default() }), "max_levels must be 1 to 1000, not 0");
+    assert_eq!(bad(Options { class_weight: Some("even".into()), ..Default::default() }), "unknown class_weight \"even\"");
+    assert_eq!(bad(Options { features: Some(vec!["price".into()]), ..Default::default() }), "the target \"price\" cannot be a feature too");
+    assert_eq!(
+        bad(Options { max_bytes: Some(1000), ..Default::default() }),
+        "1500 rows of 15 encoded values take 0 MB, more than shopml.max_training_memory (0 MB)"
+    );
+    let e = train(&t, "nope", &Options::default(), &mut |_, _| {}).err().unwrap();
+    assert_eq!(e.message, "target column \"nope\" does not exist");
+}
+
+#[test]
+fn deploy_comparison_uses_the_same_rows() {
+    let t = synthetic();
+    let o = Options { exclude: vec!["id".into(), "segment".into()], algorithm: Some("linear".into()), ..Default::default() };
+    let good = train(&t, "price", &o, &mut |_, _| {}).unwrap();
+    let weak_o = Options { features: Some(vec!["noise".into()]), algorithm: Some("linear".into()), ..Default::default() };
+    let weak = train(&t, "price", &weak_o, &mut |_, _| {}).unwrap();
+    let weak_on_good_rows = score_on_test_rows(&weak.model, &good, &t).unwrap().unwrap();
+    assert!(better(&Target::Regression, good.test.score) > better(&Target::Regression, weak_on_good_rows));
+    let same = score_on_test_rows(&good.model, &good, &t).unwrap().unwrap();
+    assert!((same - good.test.score).abs() < 1e-9);
+    let classifier =
+        train(&t, "segment", &Options { exclude: vec!["id".into()], algorithm: Some("linear".into()), ..Default::default() }, &mut |_, _| {}).unwrap();
+    assert_eq!(score_on_test_rows(&classifier.model, &good, &t).unwrap(), None, "another target cannot be compared");
+}
