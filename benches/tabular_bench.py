@@ -84,11 +84,15 @@ def shopml(name, target):
     sql(f"CREATE TABLE public.bench_{name} AS SELECT *, ln({target}) AS log_target, row_number % 5 = 0 AS is_test "
         f"FROM public.{name}")
     out = {}
-    for label, algorithm in (("shopml auto", "auto"), ("shopml gbdt", "gbdt"), ("shopml ridge", "linear")):
+    for label, algorithm in (("shopml auto", "auto"), ("shopml gbdt", "gbdt"), ("shopml ridge", "linear"),
+                             ("shopml blend", "blend")):
         options = json.dumps({"exclude": ["row_number", target], "test_column": "is_test", "algorithm": algorithm})
         row = sql(f"SELECT algorithm, score, train_seconds FROM shopml.train_model('bench_{name}', 'public.bench_{name}', "
                   f"'log_target', '{options}')").split("|")
         out[label] = {"rmse": float(row[1]), "seconds": float(row[2]), "algorithm": row[0]}
+        if algorithm == "auto":
+            out[label]["validation"] = json.loads(sql(f"SELECT metrics->'validation' FROM shopml.trained_models "
+                                                      f"WHERE name = 'bench_{name}' ORDER BY version DESC LIMIT 1"))
     # Scoring from SQL: the whole table in one call.
     start = time.perf_counter()
     n = sql(f"SELECT count(*) FROM shopml.predict('bench_{name}', 'public.bench_{name}', 'row_number')")
@@ -105,7 +109,7 @@ def main():
         r.update(shopml(name, target))
         results[name] = {"rows": len(rows), "test_rows": int(is_test.sum()), "columns": len(cols), "models": r}
         for label, m in r.items():
-            print(f"{name:10s} {label:22s} RMSE {m['rmse']:.4f}  train {m['seconds']:.2f} s")
+            print(f"{name:10s} {label:22s} RMSE {m['rmse']:.4f}  train {m['seconds']:.2f} s  {m.get('algorithm', '')} {m.get('validation', '')}")
     with open(os.path.join(ROOT, "docs", "tabular_results.json"), "w") as f:
         json.dump(results, f, indent=1)
     try:

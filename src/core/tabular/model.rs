@@ -25,6 +25,11 @@ pub struct Model {
     pub target: String,
     pub kind: Target,
     pub heads: Vec<Algorithm>,
+    /// A second model's heads, averaged with these (raw outputs: values or log-odds): auto's
+    /// blend of trees and a linear model, when it validates better than either. Empty otherwise,
+    /// and in payloads from before it.
+    #[serde(default)]
+    pub blend: Vec<Algorithm>,
 }
 
 /// A churn model as shopml 0.3.0 stored it (one logistic or gbdt head for the class `positive`).
@@ -51,6 +56,7 @@ impl Model {
                     target: c.label,
                     kind: Target::Classes(vec![format!("not {}", c.positive), c.positive]),
                     heads: vec![c.algorithm],
+                    blend: Vec::new(),
                 }),
                 Err(_) => Err(e.to_string()),
             },
@@ -58,10 +64,15 @@ impl Model {
     }
 
     pub fn algorithm_name(&self) -> &'static str {
-        match self.heads.first() {
+        let name = |a: Option<&Algorithm>| match a {
             Some(Algorithm::Logistic(_)) => "logistic",
             Some(Algorithm::Ridge(_)) => "ridge",
             _ => "gbdt",
+        };
+        match (name(self.heads.first()), self.blend.first().map(|b| name(Some(b)))) {
+            (_, Some("ridge")) => "gbdt+ridge",
+            (_, Some(_)) => "gbdt+logistic",
+            (n, None) => n,
         }
     }
 
@@ -89,13 +100,15 @@ impl Model {
     /// out[h][i].
     pub fn raw(&self, x: &[f64]) -> Vec<Vec<f64>> {
         let width = self.width().max(1);
-        self.heads
-            .iter()
-            .map(|head| match head {
-                Algorithm::Logistic(m) | Algorithm::Ridge(m) => x.chunks(width).map(|r| m.log_odds(r)).collect(),
-                Algorithm::Gbdt(b) => gbdt::predict(b, x, width),
-            })
-            .collect()
+        let one = |head: &Algorithm| match head {
+            Algorithm::Logistic(m) | Algorithm::Ridge(m) => x.chunks(width).map(|r| m.log_odds(r)).collect(),
+            Algorithm::Gbdt(b) => gbdt::predict(b, x, width),
+        };
+        let mut out: Vec<Vec<f64>> = self.heads.iter().map(one).collect();
+        for (o, b) in out.iter_mut().zip(&self.blend) {
+            o.iter_mut().zip(one(b)).for_each(|(a, b)| *a = (*a + b) / 2.0);
+        }
+        out
     }
 
     /// Class probabilities (rows × classes, row-major). With two classes, from the one head;
@@ -149,7 +162,7 @@ impl Model {
     /// one encoded row, and the base value: base + Σ contributions = the raw output (log-odds
     /// for a class, the value for a number). Exact for linear models, tree-SHAP for trees.
     pub fn explain(&self, row: &[f64], head: usize) -> (Vec<f64>, f64) {
-        let (slots, base) = match &self.heads[head] {
+        let one = |a: &Algorithm| match a {
             Algorithm::Logistic(m) | Algorithm::Ridge(m) => (m.contributions(row), m.intercept),
             Algorithm::Gbdt(b) => {
                 let mut c = gbdt::contributions(b, row);
@@ -157,6 +170,13 @@ impl Model {
                 (c, base)
             }
         };
+        let (mut slots, mut base) = one(&self.heads[head]);
+        // A blend's explanation is the mean of its members' (each sums to its own output).
+        if let Some(b) = self.blend.get(head) {
+            let (other, other_base) = one(b);
+            slots.iter_mut().zip(other).for_each(|(a, b)| *a = (*a + b) / 2.0);
+            base = (base + other_base) / 2.0;
+        }
         let mut per_feature = vec![0.0; self.spec.features.len()];
         for (slot, f) in self.spec.slot_features(self.encoding()).into_iter().enumerate() {
             per_feature[f] += slots.get(slot).copied().unwrap_or(0.0);

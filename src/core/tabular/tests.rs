@@ -61,7 +61,7 @@ fn metric(s: &Scores, name: &str) -> f64 {
 #[test]
 fn regression_beats_the_mean_and_explains_exactly() {
     let t = synthetic();
-    for algorithm in ["linear", "gbdt", "auto"] {
+    for algorithm in ["linear", "gbdt", "blend", "auto"] {
         let o = Options { exclude: vec!["id".into(), "segment".into()], algorithm: Some(algorithm.into()), ..Default::default() };
         let trained = train(&t, "price", &o, &mut |_, _| {}).unwrap();
         eprintln!("{algorithm}: {:?} validation {:?}", trained.test, trained.validation);
@@ -70,6 +70,12 @@ fn regression_beats_the_mean_and_explains_exactly() {
         assert!(trained.test.score < trained.test.baseline / 3.0, "{algorithm}: {:?}", trained.test);
         assert!(metric(&trained.test, "r2") > 0.9, "{algorithm}");
         assert_eq!((trained.rows_train, trained.rows_test), (1200, 300));
+        if algorithm == "blend" {
+            assert_eq!((trained.model.algorithm_name(), trained.model.blend.len()), ("gbdt+ridge", 1));
+        }
+        if algorithm == "auto" {
+            assert_eq!(trained.validation.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(), ["ridge", "gbdt", "gbdt+ridge"]);
+        }
         let mut row = Vec::new();
         trained.model.encode(&[Raw::Null, Raw::Text("unseen".into()), Raw::Num(19_100.0 * 86_400.0), Raw::Num(0.5)], &mut row).unwrap();
         let (contributions, base) = trained.model.explain(&row, 0);
