@@ -84,3 +84,21 @@ COMMENT ON FUNCTION @extschema@.predict_class(text, jsonb) IS 'the most probable
 COMMENT ON FUNCTION @extschema@.predict_proba(text, jsonb) IS 'every class''s probability for one row, as jsonb (class -> probability)';
 COMMENT ON FUNCTION @extschema@.explain(text, jsonb, text) IS 'each feature''s contribution to one prediction (a value, or a class''s log-odds), largest first, then the base value; they sum to it';
 COMMENT ON FUNCTION @extschema@.deploy_model(text, integer) IS 'makes one version of a model the one its unpinned name uses; only its owner may';
+
+-- Segments (issue 32): train_segments, assign_segment, segment_profile.
+CREATE FUNCTION @extschema@."train_segments"("name" TEXT, "relation" regclass, "options" jsonb DEFAULT '{}')
+RETURNS TABLE ("model" TEXT, "version" INT, "k" INT, "rows" bigint, "inertia" double precision,
+               "silhouette" double precision, "train_seconds" double precision)
+VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_segments_wrapper';
+CREATE FUNCTION @extschema@."assign_segment"("model" TEXT, "row" jsonb) RETURNS INT
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'assign_segment_wrapper';
+CREATE FUNCTION @extschema@."assign_segment"("model" TEXT, "relation" regclass, "key_column" TEXT)
+RETURNS TABLE ("key" TEXT, "segment" INT, "distance" double precision)
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'assign_segment_table_wrapper';
+CREATE FUNCTION @extschema@."segment_profile"("model" TEXT)
+RETURNS TABLE ("segment" INT, "size" bigint, "share" double precision, "feature" TEXT, "mean" double precision)
+STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'segment_profile_wrapper';
+COMMENT ON FUNCTION @extschema@.train_segments(text, regclass, jsonb) IS 'segments the rows of a table (read with the caller''s privileges) by k-means on standardised columns, k given or chosen by the silhouette; stores the next version of name';
+COMMENT ON FUNCTION @extschema@.assign_segment(text, jsonb) IS 'the segment (1 = the largest) of one row (jsonb keyed by column)';
+COMMENT ON FUNCTION @extschema@.assign_segment(text, regclass, text) IS 'the segment of every row of a table, by key, with its distance to the segment''s centre';
+COMMENT ON FUNCTION @extschema@.segment_profile(text) IS 'each segment''s size, share and feature means (text levels as shares), for BI tools';

@@ -154,7 +154,7 @@ fn predict_churn_table(
     let model = load(&text(model, "model"));
     let RegClass(relation) = required(relation, "relation");
     let id = text(id_column, "id_column");
-    let (ids, probabilities) = score_relation(&model, relation, &id, |x| model.predict(x));
+    let (ids, probabilities) = score_relation(&model.spec, model.encoding(), relation, &id, |x| model.predict(x));
     TableIterator::new(ids.into_iter().map(|id| id.map(DbText)).zip(probabilities))
 }
 

@@ -6,6 +6,7 @@ mod embed;
 mod forecast;
 mod models;
 mod recommender;
+mod segments;
 mod sentiment;
 pub(crate) mod tabular;
 mod text_classifier;

@@ -5,7 +5,7 @@
 //! functions (src/api/churn.rs) are its preset and share the row readers here.
 
 use crate::core::table::Values;
-use crate::core::tabular::features::{raw_at, Kind, Raw};
+use crate::core::tabular::features::{raw_at, Encoding, Kind, Raw, Spec};
 use crate::core::tabular::{self, better, Model, Options, Target, OPTION_KEYS};
 use crate::error::{excerpt, Error, SqlState};
 use crate::gucs;
@@ -41,17 +41,14 @@ fn json_time(key: &str, s: &str) -> f64 {
     micros as f64 / 1e6 + 946_684_800.0
 }
 
-/// One row's values, in the model's feature order, from a jsonb object (`what` names it in
+/// One row's values, in the spec's feature order, from a jsonb object (`what` names it in
 /// messages: customer, row). Missing keys count as NULL, unknown keys are ignored.
-pub(crate) fn json_row(model: &Model, row: &serde_json::Value, what: &str) -> Vec<f64> {
+pub(crate) fn json_raw(spec: &Spec, row: &serde_json::Value, what: &str) -> Vec<Raw> {
     let obj = row.as_object().unwrap_or_else(|| Error::data(format!("{what} must be a jsonb object")).with_hint("pass to_jsonb(row)").report());
-    let raw: Vec<Raw> = model
-        .spec
-        .features
+    spec.features
         .iter()
         .map(|f| {
-            let wrong =
-                || -> ! { Error::data(format!("value for \"{}\" must be a {}, not {}", f.name, f.kind_name(), excerpt(&obj[&f.name].to_string()))).report() };
+            let wrong = || -> ! { Error::data(format!("value for \"{}\" must be a {}, not {}", f.name, f.kind_name(), excerpt(&obj[&f.name].to_string()))).report() };
             match (obj.get(&f.name), &f.kind) {
                 (None | Some(serde_json::Value::Null), _) => Raw::Null,
                 (Some(serde_json::Value::Number(n)), Kind::Number) => Raw::Num(n.as_f64().unwrap_or(f64::NAN)),
@@ -61,31 +58,41 @@ pub(crate) fn json_row(model: &Model, row: &serde_json::Value, what: &str) -> Ve
                 _ => wrong(),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// One row from a jsonb object, encoded for `model`.
+pub(crate) fn json_row(model: &Model, row: &serde_json::Value, what: &str) -> Vec<f64> {
     let mut x = Vec::with_capacity(model.width());
-    model.encode(&raw, &mut x).or_report();
+    model.encode(&json_raw(&model.spec, row, what), &mut x).or_report();
     x
 }
 
-/// Every row of `relation` encoded for `model` in chunks, each scored by `score`; with the
-/// key column's values as text. Reads only the key and the model's feature columns, with the
+/// Every row of `relation` encoded by `spec` in chunks, each scored by `score`; with the key
+/// column's values as text. Reads only the key and the spec's feature columns, with the
 /// caller's privileges.
-pub(crate) fn score_relation<T>(model: &Model, relation: pg_sys::Oid, key: &str, mut score: impl FnMut(&[f64]) -> Vec<T>) -> (Vec<Option<String>>, Vec<T>) {
+pub(crate) fn score_relation<T>(
+    spec: &Spec,
+    encoding: Encoding,
+    relation: pg_sys::Oid,
+    key: &str,
+    mut score: impl FnMut(&[f64]) -> Vec<T>,
+) -> (Vec<Option<String>>, Vec<T>) {
     let mut columns: Vec<String> = vec![key.to_string()];
-    columns.extend(model.spec.features.iter().map(|f| f.name.clone()));
+    columns.extend(spec.features.iter().map(|f| f.name.clone()));
     let table = table_reader::read_table(relation, Some(&columns), gucs::max_training_memory_bytes());
     // Encoded rows can be much wider than read ones (one slot per category): scored in chunks.
     const CHUNK: usize = 4096;
     let mut out = Vec::with_capacity(table.rows);
-    let mut x = Vec::with_capacity(CHUNK.min(table.rows) * model.width());
-    let mut raw = Vec::with_capacity(model.spec.features.len());
+    let mut x = Vec::with_capacity(CHUNK.min(table.rows) * spec.width(encoding));
+    let mut raw = Vec::with_capacity(spec.features.len());
     for start in (0..table.rows).step_by(CHUNK) {
         pgrx::check_for_interrupts!();
         x.clear();
         for r in start..(start + CHUNK).min(table.rows) {
             raw.clear();
             raw.extend(table.columns[1..].iter().map(|c| raw_at(c, r)));
-            model.encode(&raw, &mut x).or_report();
+            spec.encode(&raw, encoding, &mut x).or_report();
         }
         out.extend(score(&x));
     }
@@ -271,7 +278,7 @@ fn predict_table(
     let RegClass(relation) = required(relation, "relation");
     let key = text(key_column, "key_column");
     let classes = model.classes().to_vec();
-    let (keys, out) = score_relation(&model, relation, &key, |x| match model.kind {
+    let (keys, out) = score_relation(&model.spec, model.encoding(), relation, &key, |x| match model.kind {
         Target::Regression => model.predict(x).into_iter().map(|v| (v, None)).collect(),
         Target::Classes(_) if classes.len() == 2 => model.predict(x).into_iter().map(|p| (p, Some(usize::from(p >= 0.5)))).collect(),
         Target::Classes(_) => model.predict_classes(x).into_iter().map(|(c, p)| (p, Some(c))).collect(),

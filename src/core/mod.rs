@@ -13,6 +13,7 @@ pub mod ngrams;
 pub mod progress;
 pub mod recommender;
 pub mod rng;
+pub mod segments;
 pub mod sparsevec;
 pub mod tabular;
 pub mod table;
