@@ -100,6 +100,37 @@ def shopml(name, target):
     return out
 
 
+def segments():
+    """CDNOW RFM segments: shopml's inertia at scikit-learn's k = 3, 4, 5, and the k it chose."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+    sql("DROP TABLE IF EXISTS public.cdnow_orders, public.cdnow_rfm")
+    sql("CREATE TABLE public.cdnow_orders (customer_id int, order_date date, cds int, amount numeric)")
+    subprocess.run(PSQL + ["-c", "\\copy public.cdnow_orders FROM 'data/cdnow_orders.csv' WITH (FORMAT csv, HEADER true)"],
+                   check=True, cwd=ROOT)
+    sql("CREATE TABLE public.cdnow_rfm AS SELECT customer_id, recency_days, frequency, monetary FROM "
+        "shopml.customer_features('public.cdnow_orders', 'customer_id', 'order_date', 'amount', '1998-07-01')")
+    rows = [r.split("|") for r in sql("SELECT recency_days, frequency, monetary FROM public.cdnow_rfm").splitlines()]
+    z = StandardScaler().fit_transform(np.array(rows, dtype=float))
+    out = {"rows": len(rows), "k": {}}
+    for k in (3, 4, 5):
+        with threadpool_limits(1):
+            start = time.perf_counter()
+            km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(z)
+            seconds = time.perf_counter() - start
+        r = sql(f"SELECT inertia, train_seconds FROM shopml.train_segments('rfm', 'public.cdnow_rfm', "
+                f"'{{\"exclude\": [\"customer_id\"], \"k\": {k}}}')").split("|")
+        out["k"][k] = {"shopml_inertia": float(r[0]), "shopml_seconds": float(r[1]),
+                       "sklearn_inertia": float(km.inertia_), "sklearn_seconds": seconds}
+        print(f"cdnow k={k}: shopml inertia {float(r[0]):.1f} in {float(r[1]):.2f} s, "
+              f"KMeans(n_init=10) {km.inertia_:.1f} in {seconds:.2f} s")
+    r = sql("SELECT k, silhouette FROM shopml.train_segments('rfm', 'public.cdnow_rfm', '{\"exclude\": [\"customer_id\"]}')").split("|")
+    out["chosen_k"], out["silhouette"] = int(r[0]), float(r[1])
+    print(f"cdnow: silhouette chose k = {r[0]} ({float(r[1]):.3f})")
+    return out
+
+
 def main():
     results = {}
     for name, target in SETS.items():
@@ -110,8 +141,9 @@ def main():
         results[name] = {"rows": len(rows), "test_rows": int(is_test.sum()), "columns": len(cols), "models": r}
         for label, m in r.items():
             print(f"{name:10s} {label:22s} RMSE {m['rmse']:.4f}  train {m['seconds']:.2f} s  {m.get('algorithm', '')} {m.get('validation', '')}")
+    segs = segments()
     with open(os.path.join(ROOT, "docs", "tabular_results.json"), "w") as f:
-        json.dump(results, f, indent=1)
+        json.dump({**results, "cdnow_segments": segs}, f, indent=1)
     try:
         import matplotlib
         matplotlib.use("Agg")
