@@ -36,6 +36,45 @@ impl Table {
     }
 }
 
+/// The rows of `columns` in an order that depends only on their values: by a 64-bit FNV-1a
+/// hash of each row's values, ties (identical rows, or a collision) by position. Training walks
+/// rows in this order so that the same rows give the same model whatever their physical order.
+pub fn canonical_order(columns: &[&Column], rows: usize) -> Vec<usize> {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = vec![0xcbf2_9ce4_8422_2325u64; rows];
+    let mix = |h: &mut u64, bytes: &[u8]| {
+        for &b in bytes {
+            *h = (*h ^ b as u64).wrapping_mul(PRIME);
+        }
+    };
+    for c in columns {
+        for (r, h) in hash.iter_mut().enumerate() {
+            match &c.values {
+                Values::Number(v) | Values::Time(v) => match v[r] {
+                    Some(x) => mix(h, &[&[1u8][..], &x.to_bits().to_le_bytes()].concat()),
+                    None => mix(h, &[0]),
+                },
+                Values::Bool(v) => mix(h, &[2 + v[r].map_or(0, |b| 1 + b as u8)]),
+                Values::Text(v) => match &v[r] {
+                    Some(t) => {
+                        mix(h, &[5]);
+                        mix(h, &(t.len() as u64).to_le_bytes());
+                        mix(h, t.as_bytes());
+                    }
+                    None => mix(h, &[6]),
+                },
+                Values::Vector(v) => match &v[r] {
+                    Some(x) => x.iter().for_each(|f| mix(h, &f.to_bits().to_le_bytes())),
+                    None => mix(h, &[7]),
+                },
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..rows).collect();
+    order.sort_by_key(|&r| (hash[r], r));
+    order
+}
+
 impl Values {
     pub fn kind(&self) -> &'static str {
         match self {

@@ -2,8 +2,8 @@
 -- versions, drop, and every bad input. A deterministic 600-customer fixture: churn risk falls
 -- with tenure, rises on month-to-month contracts and with the monthly charge, plus noise.
 SET search_path = shopml, public;
--- (one statement: rows stay in insertion order on every PostgreSQL major, so the seeded split
--- picks the same rows; an UPDATE would leave them where each version's heap puts them)
+-- (the seeded split walks the rows in an order of their values, so it picks the same rows
+-- whatever order the heap keeps them in: tabular.sql checks that after an UPDATE)
 CREATE TABLE public.customers AS
 SELECT c.*, 1.0 - tenure / 24.0 + CASE contract WHEN 'month-to-month' THEN 1.5 ELSE -1.0 END + monthly / 60.0
             + coalesce(support_calls, 2) * 0.3 + ((abs(hashint4(id + 6000)) % 1000) / 1000.0 - 0.5) * 2.5 > 1.0 AS churned

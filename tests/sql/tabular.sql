@@ -80,6 +80,16 @@ SELECT proname, provolatile, count(*) AS forms FROM pg_proc
 WHERE proname IN ('train_model', 'predict', 'predict_class', 'predict_proba', 'explain', 'deploy_model')
   AND pronamespace = 'shopml'::regnamespace GROUP BY 1, 2 ORDER BY 1, 2;
 
+-- the same rows in another physical order give the same model (the split and the fits walk the
+-- rows in an order of their values): an UPDATE moves every row to the end of the heap
+CREATE TABLE public.homes_moved AS SELECT * FROM public.homes ORDER BY id DESC;
+SELECT round(a.score::numeric, 6) = round(b.score::numeric, 6) AS same_score
+FROM train_model('order_a', 'public.homes', 'price', '{"exclude": ["id", "segment", "sold_fast"], "algorithm": "gbdt"}') a,
+     train_model('order_b', 'public.homes_moved', 'price', '{"exclude": ["id", "segment", "sold_fast"], "algorithm": "gbdt"}') b;
+SELECT round(predict('order_a', '{"size": 120, "area": "north"}')::numeric, 6) = round(predict('order_b', '{"size": 120, "area": "north"}')::numeric, 6) AS same_model;
+SELECT drop_model('order_a') + drop_model('order_b') AS dropped;
+DROP TABLE public.homes_moved;
+
 -- the churn preset's models are read by these functions too
 SELECT model, algorithm FROM train_churn_model('churny', 'public.homes', 'sold_fast', '{"features": ["size"], "algorithm": "logistic"}');
 SELECT round(predict('churny', '{"size": 150}')::numeric, 6) = round(predict_churn('churny', '{"size": 150}')::numeric, 6) AS same_probability;

@@ -1,8 +1,8 @@
 //! Churn models: a preset of the tabular engine (src/core/tabular). The label must read as
 //! churned or not (boolean, 0/1, or two texts one of which is a yes-word), times are days since
-//! 1970 and perpetual sizes its arena as it did when these models were first trained, so that a
-//! churn model trains, predicts and explains as it always has; the training, encoding,
-//! metrics and explanations are the engine's.
+//! 1970 and perpetual sizes its arena as it did for the first churn models; the training (auto:
+//! trees, logistic regression or their blend), encoding, metrics and explanations are the
+//! engine's.
 
 use crate::core::metrics::Binary;
 use crate::core::table::{Column, Table, Values};
@@ -21,7 +21,8 @@ pub struct Options {
     pub exclude: Vec<String>,
     /// The feature columns; all but the label (and excluded, and test_column) when absent.
     pub features: Option<Vec<String>>,
-    /// "auto" (default: both, the better on validation), "gbdt" or "logistic".
+    /// "auto" (default: trees, logistic regression or their blend, the best on validation),
+    /// "gbdt" or "logistic".
     pub algorithm: Option<String>,
     /// Share of rows held out for the test metrics (default 0.2).
     pub test_fraction: Option<f64>,

@@ -117,11 +117,12 @@ fn split_is_stratified_and_deterministic() {
     let y: Vec<usize> = (0..1000).map(|i| usize::from(i % 4 == 0)).collect();
     let rows: Vec<usize> = (0..1000).collect();
     let class = |r: usize| y[r];
-    let (a, b) = stratified_split(&rows, &class, 2, 0.2, 42);
+    let rank: Vec<usize> = (0..1000).collect();
+    let (a, b) = stratified_split(&rows, &class, 2, 0.2, 42, &rank);
     assert_eq!((a.len(), b.len()), (800, 200));
     assert_eq!(b.iter().filter(|&&r| y[r] == 1).count(), 50, "a quarter of the test rows are class 1, as in the table");
-    assert_eq!(stratified_split(&rows, &class, 2, 0.2, 42), (a.clone(), b.clone()));
-    assert_ne!(stratified_split(&rows, &class, 2, 0.2, 43).1, b);
+    assert_eq!(stratified_split(&rows, &class, 2, 0.2, 42, &rank), (a.clone(), b.clone()));
+    assert_ne!(stratified_split(&rows, &class, 2, 0.2, 43, &rank).1, b);
 }
 
 #[test]
@@ -154,4 +155,28 @@ fn deploy_comparison_uses_the_same_rows() {
     let classifier =
         train(&t, "segment", &Options { exclude: vec!["id".into()], algorithm: Some("linear".into()), ..Default::default() }, &mut |_, _| {}).unwrap();
     assert_eq!(score_on_test_rows(&classifier.model, &good, &t).unwrap(), None, "another target cannot be compared");
+}
+
+#[test]
+fn the_same_rows_in_another_order_give_the_same_model() {
+    let t = synthetic();
+    // The rows reversed: every column permuted the same way.
+    let mut reversed = t.clone();
+    for c in &mut reversed.columns {
+        match &mut c.values {
+            Values::Number(v) | Values::Time(v) => v.reverse(),
+            Values::Text(v) => v.reverse(),
+            Values::Bool(v) => v.reverse(),
+            Values::Vector(v) => v.reverse(),
+        }
+    }
+    for algorithm in ["linear", "gbdt"] {
+        let o = Options { exclude: vec!["id".into(), "segment".into()], algorithm: Some(algorithm.into()), ..Default::default() };
+        let a = train(&t, "price", &o, &mut |_, _| {}).unwrap();
+        let b = train(&reversed, "price", &o, &mut |_, _| {}).unwrap();
+        assert_eq!(a.test.score, b.test.score, "{algorithm}");
+        let mut row = Vec::new();
+        a.model.encode(&[Raw::Num(120.0), Raw::Text("mid".into()), Raw::Null, Raw::Num(0.3)], &mut row).unwrap();
+        assert_eq!(a.model.predict(&row), b.model.predict(&row), "{algorithm}");
+    }
 }
