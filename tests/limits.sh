@@ -110,6 +110,8 @@ attack "predict_churn of a whole table" "SELECT count(*) FROM shopml.predict_chu
 attack "train_churn_model over the budget" "SELECT * FROM shopml.train_churn_model('big', 'mallory.big', 'churned');"
 attack "train_churn_model gbdt on 140,000 rows" "SELECT algorithm FROM shopml.train_churn_model('gb', 'mallory.customers', 'churned', '{\"algorithm\": \"gbdt\", \"threads\": 4, \"exclude\": [\"id\"]}');"
 attack "train_recommender over the budget" "SELECT * FROM shopml.train_recommender('big', 'mallory.big', 'id', 't');"
+attack "train_model over the budget (140,000 rows x 1000 one-hot levels)" "SELECT * FROM shopml.train_model('wide', 'mallory.customers', 'churned', '{\"max_levels\": 1000, \"exclude\": [\"id\"]}');"
+attack "train_segments over the budget" "SELECT * FROM shopml.train_segments('segs', 'mallory.customers', '{\"exclude\": [\"id\"]}');"
 attack "train_text_classifier over the budget" "SELECT * FROM shopml.train_text_classifier('big', 'mallory.big', 't', 'churned');"
 attack "train_forecaster of series too sparse to hold" "SELECT * FROM shopml.train_forecaster('sparse', 'mallory.sparse_times', '{s}', 't', 'units');"
 attack "train_forecaster horizon 1000 (training rows in the child)" "SELECT version FROM shopml.train_forecaster('h1000', 'mallory.sales', '{s}', 'w', 'units', '{\"horizon\": 1000, \"calibration\": 0}');"
@@ -159,6 +161,10 @@ cancel_check "train_churn_model gbdt (4 threads)" \
   "SELECT * FROM shopml.train_churn_model('c1', 'mallory.customers', 'churned', '{\"algorithm\": \"gbdt\", \"threads\": 4, \"exclude\": [\"id\"]}');"
 cancel_check "train_churn_model logistic" \
   "SELECT * FROM shopml.train_churn_model('c2', 'mallory.customers', 'churned', '{\"algorithm\": \"logistic\", \"exclude\": [\"id\"]}');"
+cancel_check "train_model gbdt (4 threads)" \
+  "SELECT * FROM shopml.train_model('t1', 'mallory.customers', 'churned', '{\"algorithm\": \"gbdt\", \"threads\": 4, \"exclude\": [\"id\"]}');"
+cancel_check "train_segments" \
+  "SELECT * FROM shopml.train_segments('s1', 'mallory.customers', '{\"features\": [\"f1\", \"f2\", \"f3\"], \"k\": 50}');"
 cancel_check "train_recommender (2 threads)" \
   "SELECT * FROM shopml.train_recommender('r1', 'mallory.orders', 'customer', 'item', '{\"factors\": 256, \"iterations\": 50, \"threads\": 2}');"
 cancel_check "train_text_classifier (embeddings)" \
