@@ -4,7 +4,7 @@
 
 use crate::api::tabular::{explanation, json_row, score_relation};
 use crate::core::churn::{self, Model, Options};
-use crate::error::{excerpt, Error, SqlState};
+use crate::error::{Error, SqlState};
 use crate::gucs;
 use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
@@ -14,17 +14,6 @@ use pgrx::prelude::*;
 use std::sync::Arc;
 
 const TASK: &str = "churn";
-
-fn parse_options(options: Option<Jsonb>) -> (Options, serde_json::Value) {
-    let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
-    let parsed = serde_json::from_value::<Options>(value.clone())
-        .map_err(|e| {
-            Error::invalid_parameter(format!("invalid options: {e}"))
-                .with_hint("options are exclude, features, algorithm, test_fraction, test_column, seed, budget, c, threads")
-        })
-        .or_report();
-    (parsed, value)
-}
 
 /// Trains a churn model on `relation` (read with the caller's privileges), every column but the
 /// label (and options.exclude) a feature, and stores it as the next version of `name`.
@@ -57,18 +46,16 @@ fn train_churn_model(
     catalog::check_new(&name);
     let RegClass(relation) = required(relation, "relation");
     let label = text(label_column, "label_column");
-    let (mut opts, options_json) = parse_options(options);
+    let (mut opts, options_json): (Options, _) =
+        crate::pg::parse_options(options, "exclude, features, algorithm, test_fraction, test_column, seed, budget, c, threads");
     opts.max_bytes = Some(gucs::max_training_memory_bytes());
     let mut progress = Progress::new("train_churn_model", "steps");
 
     // Only the columns training uses are read, so excluded columns may be of any type.
-    let all = table_reader::column_names(relation);
-    for n in opts.exclude.iter().chain(opts.features.iter().flatten()).chain(opts.test_column.iter()).chain([&label]) {
-        if !all.contains(n) {
-            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {}", excerpt(n), table_reader::relation_name(relation)))
-                .report();
-        }
-    }
+    let all = table_reader::column_names_having(
+        relation,
+        opts.exclude.iter().chain(opts.features.iter().flatten()).chain(opts.test_column.iter()).chain([&label]),
+    );
     let wanted: Vec<String> = match &opts.features {
         Some(f) => f.iter().chain([&label]).chain(opts.test_column.iter()).cloned().collect(),
         None => all.into_iter().filter(|c| !opts.exclude.contains(c)).collect(),
@@ -186,12 +173,7 @@ fn customer_features(
     let names = [text(customer_column, "customer_column"), text(time_column, "time_column"), text(amount_column, "amount_column")];
     let as_of = required(as_of, "as_of");
     let table_name = table_reader::relation_name(relation);
-    let all = table_reader::column_names(relation);
-    for n in &names {
-        if !all.contains(n) {
-            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {table_name}", excerpt(n))).report();
-        }
-    }
+    table_reader::column_names_having(relation, &names);
     let [c, t, a] = names.map(pgrx::spi::quote_identifier);
     // Plain SQL, run as the caller on the caller's table; days are fractional.
     let query = format!(

@@ -52,12 +52,10 @@ fn train_recommender(
     catalog::check_new(&name);
     let RegClass(relation) = required(interactions, "interactions");
     let (user, item) = (text(user_column, "user_column"), text(item_column, "item_column"));
-    let options_json = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
-    let mut opts: Options = serde_json::from_value(options_json.clone())
-        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(
-            "options are weight_column, factors, iterations, regularization, alpha, solver, cg_steps, test_fraction, test_column, seed, refit, threads, item_embeddings",
-        ))
-        .or_report();
+    let (mut opts, options_json): (Options, _) = crate::pg::parse_options(
+        options,
+        "weight_column, factors, iterations, regularization, alpha, solver, cg_steps, test_fraction, test_column, seed, refit, threads, item_embeddings",
+    );
     opts.max_bytes = Some(gucs::max_training_memory_bytes());
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, 64);
     let mut progress = Progress::new("train_recommender", "iterations");

@@ -6,7 +6,7 @@
 use crate::api::tabular::{json_raw, score_relation};
 use crate::core::segments::{self, Model, Options, OPTION_KEYS};
 use crate::core::tabular::features::Encoding;
-use crate::error::{excerpt, Error, SqlState};
+use crate::error::Error;
 use crate::gucs;
 use crate::pg::fmgr::{required, required_text as text, RegClass};
 use crate::pg::progress::Progress;
@@ -49,17 +49,9 @@ fn train_segments(
     let name = text(name, "name");
     catalog::check_new(&name);
     let RegClass(relation) = required(relation, "relation");
-    let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
-    let mut opts = serde_json::from_value::<Options>(value.clone())
-        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(format!("options are {OPTION_KEYS}")))
-        .or_report();
+    let (mut opts, value): (Options, _) = crate::pg::parse_options(options, OPTION_KEYS);
     opts.max_bytes = Some(gucs::max_training_memory_bytes());
-    let all = table_reader::column_names(relation);
-    for n in opts.exclude.iter().chain(opts.features.iter().flatten()) {
-        if !all.contains(n) {
-            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {}", excerpt(n), table_reader::relation_name(relation))).report();
-        }
-    }
+    let all = table_reader::column_names_having(relation, opts.exclude.iter().chain(opts.features.iter().flatten()));
     let wanted: Vec<String> = match &opts.features {
         Some(f) => f.clone(),
         None => all.into_iter().filter(|c| !opts.exclude.contains(c)).collect(),

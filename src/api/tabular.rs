@@ -105,15 +105,6 @@ pub(crate) fn score_relation<T>(
     (keys, out)
 }
 
-fn parse_options(options: Option<Jsonb>) -> (Options, serde_json::Value) {
-    let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
-    let parsed = serde_json::from_value::<Options>(value.clone())
-        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint(format!("options are {OPTION_KEYS}")))
-        .or_report();
-    parsed.check().or_report();
-    (parsed, value)
-}
-
 fn pairs(list: &[(String, f64)]) -> serde_json::Value {
     serde_json::Value::Object(list.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect())
 }
@@ -149,7 +140,8 @@ fn train_model(
     catalog::check_new(&name);
     let RegClass(relation) = required(relation, "relation");
     let target = text(target, "target");
-    let (mut opts, options_json) = parse_options(options);
+    let (mut opts, options_json): (Options, _) = crate::pg::parse_options(options, OPTION_KEYS);
+    opts.check().or_report();
     opts.max_bytes = Some(gucs::max_training_memory_bytes());
     let policy = opts.deploy.clone().unwrap_or_else(|| "always".into());
     let mut progress = Progress::new("train_model", "steps");

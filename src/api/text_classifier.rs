@@ -21,13 +21,6 @@ use std::sync::Arc;
 const TASK: &str = "text_classifier";
 const ENCODER: &str = "all-MiniLM-L6-v2";
 
-fn parse_options(options: Option<Jsonb>) -> (Options, serde_json::Value) {
-    let value = options.map(|j| j.0).unwrap_or_else(|| serde_json::json!({}));
-    let parsed = serde_json::from_value::<Options>(value.clone())
-        .map_err(|e| Error::invalid_parameter(format!("invalid options: {e}")).with_hint("options are test_fraction, test_column, seed, c, embedding, encoder, buckets_log2, max_iterations"))
-        .or_report();
-    (parsed, value)
-}
 
 struct Collect<'a> {
     rows: Vec<Vec<f32>>,
@@ -87,7 +80,7 @@ fn train_text_classifier(
     let RegClass(relation) = required(relation, "relation");
     let text_col = text(text_column, "text_column");
     let label_col = text(label_column, "label_column");
-    let (opts, options_json) = parse_options(options);
+    let (opts, options_json) = crate::pg::parse_options::<Options>(options, "test_fraction, test_column, seed, c, embedding, encoder, buckets_log2, max_iterations");
     let table_name = table_reader::relation_name(relation);
     let mut columns = vec![text_col.clone(), label_col.clone()];
     columns.extend(opts.test_column.iter().cloned());

@@ -228,3 +228,15 @@ unsafe fn push(col: &mut Values, datum: Option<pg_sys::Datum>, left: usize) -> O
 pub fn column_names(relation: pg_sys::Oid) -> Vec<String> {
     attributes(relation).into_iter().map(|a| a.name).collect()
 }
+
+/// [`column_names`], after checking that each of `names` is one of them (42703 otherwise):
+/// for options that name columns a trainer does not read (excluded ones, say).
+pub fn column_names_having<'a>(relation: pg_sys::Oid, names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let all = column_names(relation);
+    for n in names {
+        if !all.contains(n) {
+            Error::new(SqlState::UndefinedColumn, format!("column \"{}\" does not exist in table {}", crate::error::excerpt(n), relation_name(relation))).report();
+        }
+    }
+    all
+}
