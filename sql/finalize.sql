@@ -42,7 +42,7 @@ COMMENT ON VIEW @extschema@.models IS 'every model shopml knows: task, dims, sou
 -- superusers choose model files (shopml.model_dir) and the work ceiling (shopml.max_batch_tokens).
 GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 GRANT SELECT ON @extschema@.models TO PUBLIC;
-COMMENT ON FUNCTION @extschema@.train_recommender(text, regclass, text, text, jsonb) IS 'trains an implicit-feedback ALS recommender on (user, item[, weight]) rows of a table (read with the caller''s privileges) and stores it as the next version of name; returns precision, recall and ndcg at 10 on held-out interactions beside a most-popular baseline';
+COMMENT ON FUNCTION @extschema@.train_recommender(text, regclass, text, text, jsonb) IS 'trains an implicit-feedback ALS recommender on (user, item[, weight]) rows of a table (read with the caller''s privileges) and stores it as the next version of name; returns precision, recall and ndcg at 10 on held-out interactions beside a most-popular baseline, whether the new version is deployed (options.deploy: always, if_better, never) and whether the stored model was refitted on every interaction after being measured (refit)';
 COMMENT ON FUNCTION @extschema@.recommend_for_user(text, bigint, integer, boolean) IS 'the k items a user is most likely to want, best first, leaving out what the user has seen; unknown users get the most popular items (score: share of users); integer item ids';
 COMMENT ON FUNCTION @extschema@.recommend_for_user(text, text, integer, boolean) IS 'the k items a user is most likely to want, for ids of any type as text';
 COMMENT ON FUNCTION @extschema@.recommend_for_users(text, bigint[], integer, boolean) IS 'recommend_for_user for many users in one call: user, rank, item, score';

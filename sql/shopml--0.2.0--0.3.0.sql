@@ -102,3 +102,13 @@ COMMENT ON FUNCTION @extschema@.train_segments(text, regclass, jsonb) IS 'segmen
 COMMENT ON FUNCTION @extschema@.assign_segment(text, jsonb) IS 'the segment (1 = the largest) of one row (jsonb keyed by column)';
 COMMENT ON FUNCTION @extschema@.assign_segment(text, regclass, text) IS 'the segment of every row of a table, by key, with its distance to the segment''s centre';
 COMMENT ON FUNCTION @extschema@.segment_profile(text) IS 'each segment''s size, share and feature means (text levels as shares), for BI tools';
+
+-- The recommender's deploy rule and the model its metrics describe (issue 32): two more columns.
+DROP FUNCTION @extschema@.train_recommender(text, regclass, text, text, jsonb);
+CREATE FUNCTION @extschema@."train_recommender"("name" TEXT, "interactions" regclass, "user_column" TEXT, "item_column" TEXT, "options" jsonb DEFAULT '{}')
+RETURNS TABLE ("model" TEXT, "version" INT, "users" bigint, "items" bigint, "interactions" bigint, "train_seconds" double precision,
+               "precision_at_10" double precision, "recall_at_10" double precision, "ndcg_at_10" double precision,
+               "popular_precision_at_10" double precision, "popular_recall_at_10" double precision, "popular_ndcg_at_10" double precision,
+               "deployed" bool, "refit" bool)
+VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'train_recommender_wrapper';
+COMMENT ON FUNCTION @extschema@.train_recommender(text, regclass, text, text, jsonb) IS 'trains an implicit-feedback ALS recommender on (user, item[, weight]) rows of a table (read with the caller''s privileges) and stores it as the next version of name; returns precision, recall and ndcg at 10 on held-out interactions beside a most-popular baseline, whether the new version is deployed (options.deploy: always, if_better, never) and whether the stored model was refitted on every interaction after being measured (refit)';

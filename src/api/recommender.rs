@@ -4,6 +4,7 @@
 //! the text overloads any model (cast back with ::uuid, ::int ...). The model lives in
 //! shopml.trained_models (src/pg/catalog.rs); the algorithm in src/core/recommender.
 
+use crate::core::catalog::Deploy;
 use crate::core::recommender::{self, model::Model, Options, K};
 use crate::core::table::Values;
 use crate::error::{excerpt, Error, SqlState};
@@ -45,6 +46,8 @@ fn train_recommender(
         name!(popular_precision_at_10, Option<f64>),
         name!(popular_recall_at_10, Option<f64>),
         name!(popular_ndcg_at_10, Option<f64>),
+        name!(deployed, bool),
+        name!(refit, bool),
     ),
 > {
     let _trim = crate::pg::fmgr::TrimOnDrop;
@@ -54,8 +57,9 @@ fn train_recommender(
     let (user, item) = (text(user_column, "user_column"), text(item_column, "item_column"));
     let (mut opts, options_json): (Options, _) = crate::pg::parse_options(
         options,
-        "weight_column, factors, iterations, regularization, alpha, solver, cg_steps, test_fraction, test_column, seed, refit, threads, item_embeddings",
+        "weight_column, factors, iterations, regularization, alpha, solver, cg_steps, test_fraction, test_column, seed, refit, threads, item_embeddings, deploy",
     );
+    let policy = Deploy::parse(opts.deploy.as_deref()).or_report();
     opts.max_bytes = Some(gucs::max_training_memory_bytes());
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, 64);
     let mut progress = Progress::new("train_recommender", "iterations");
@@ -82,6 +86,9 @@ fn train_recommender(
         };
         input.item_embeddings = Some((ids, vectors));
     }
+    // The deployed version, which the new one must match or beat on held-out pairs (if_better).
+    let previous = (policy == Deploy::IfBetter).then(|| catalog::deployed_version(&name)).flatten().map(|v| (v, load(&format!("{name}@{v}"))));
+    input.deployed = previous.as_ref().map(|(_, m)| m.as_ref());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -96,12 +103,17 @@ fn train_recommender(
     let seconds = progress.elapsed_secs();
 
     let tested = trained.test.users > 0;
+    let versus = trained.versus_deployed.map(|(new, old)| (new.ndcg >= old.ndcg, new, old));
+    let deploy = policy.decide(previous.as_ref().map(|_| versus.map(|v| v.0)));
     let metrics = serde_json::json!({
         "users": trained.users, "items": trained.items, "interactions": trained.interactions, "rows": trained.rows,
         "train_seconds": seconds, "k": K, "test_users": trained.test.users,
         "test": if tested { serde_json::to_value(trained.test).unwrap_or_default() } else { serde_json::Value::Null },
         "popular": if tested { serde_json::to_value(trained.popular).unwrap_or_default() } else { serde_json::Value::Null },
         "params": trained.params,
+        "refit": trained.refit,
+        "deploy": {"policy": policy.name(), "deployed": deploy, "previous_version": previous.as_ref().map(|p| p.0),
+                   "compared_users": versus.map(|v| v.1.users), "ndcg": versus.map(|v| v.1.ndcg), "previous_ndcg": versus.map(|v| v.2.ndcg)},
         "validation": trained.validation.iter().map(|(p, ndcg)| serde_json::json!({"factors": p.factors, "regularization": p.regularization, "alpha": p.alpha, "ndcg": ndcg})).collect::<Vec<_>>(),
     });
     let sql_type = |c: &str| table.column(c).map(|c| c.sql_type.clone()).unwrap_or_default();
@@ -118,7 +130,7 @@ fn train_recommender(
         features,
         metrics,
         payload: &payload,
-        deploy: true,
+        deploy,
     });
     let some = |x: f64| tested.then_some(x);
     TableIterator::once((
@@ -134,6 +146,8 @@ fn train_recommender(
         some(trained.popular.precision),
         some(trained.popular.recall),
         some(trained.popular.ndcg),
+        deploy,
+        trained.refit,
     ))
 }
 

@@ -4,6 +4,7 @@
 //! model in shopml.trained_models (src/pg/catalog.rs); the engine is src/core/tabular. The churn
 //! functions (src/api/churn.rs) are its preset and share the row readers here.
 
+use crate::core::catalog::Deploy;
 use crate::core::table::Values;
 use crate::core::tabular::features::{raw_at, Encoding, Kind, Raw, Spec};
 use crate::core::tabular::{self, better, Model, Options, Target, OPTION_KEYS};
@@ -143,7 +144,7 @@ fn train_model(
     let (mut opts, options_json): (Options, _) = crate::pg::parse_options(options, OPTION_KEYS);
     opts.check().or_report();
     opts.max_bytes = Some(gucs::max_training_memory_bytes());
-    let policy = opts.deploy.clone().unwrap_or_else(|| "always".into());
+    let policy = Deploy::parse(opts.deploy.as_deref()).or_report();
     let mut progress = Progress::new("train_model", "steps");
 
     // Only the columns training uses are read, so excluded columns may be of any type.
@@ -155,7 +156,7 @@ fn train_model(
         }
     }
     // The deployed version, which a new one must match or beat on the same rows (if_better).
-    let previous = (policy == "if_better").then(|| catalog::deployed_version(&name)).flatten().map(|v| (v, load(&format!("{name}@{v}"), &TASKS[..2]).1));
+    let previous = (policy == Deploy::IfBetter).then(|| catalog::deployed_version(&name)).flatten().map(|v| (v, load(&format!("{name}@{v}"), &TASKS[..2]).1));
     let mut wanted: Vec<String> = match &opts.features {
         Some(f) => f.iter().chain([&target]).chain(opts.test_column.iter()).cloned().collect(),
         None => all.iter().filter(|c| !opts.exclude.contains(c)).cloned().collect(),
@@ -177,19 +178,14 @@ fn train_model(
     let seconds = progress.elapsed_secs();
     let kind = &trained.model.kind;
     let previous_score = previous.as_ref().map(|(v, m)| (*v, tabular::score_on_test_rows(m, &trained, &table).or_report()));
-    let deploy = match (policy.as_str(), previous_score) {
-        ("never", _) => false,
-        ("if_better", Some((_, None))) => false,
-        ("if_better", Some((_, Some(old)))) => better(kind, trained.test.score) >= better(kind, old),
-        _ => true,
-    };
+    let deploy = policy.decide(previous_score.map(|(_, old)| old.map(|old| better(kind, trained.test.score) >= better(kind, old))));
     let t = &trained.test;
     let metrics = serde_json::json!({
         "task": kind.task(), "metric": t.metric, "score": t.score, "baseline": t.baseline,
         "test": pairs(&t.all), "baseline_test": pairs(&t.baseline_all),
         "rows_train": trained.rows_train, "rows_test": trained.rows_test, "train_seconds": seconds,
         "validation": pairs(&trained.validation), "classes": kind.classes(),
-        "deploy": {"policy": policy, "deployed": deploy,
+        "deploy": {"policy": policy.name(), "deployed": deploy,
                    "previous_version": previous_score.map(|p| p.0), "previous_score": previous_score.and_then(|p| p.1)},
     });
     let features = serde_json::to_value(&trained.model.spec).unwrap_or_default();

@@ -9,6 +9,48 @@
 
 use crate::error::{excerpt, Error};
 
+/// When a new version serves unpinned references (options.deploy of every trainer that has it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deploy {
+    /// The default: every new version serves.
+    Always,
+    /// Only when it scores at least as well as the deployed version on the same held-out rows;
+    /// a deployed version that cannot be scored on them leaves the new one undeployed.
+    IfBetter,
+    Never,
+}
+
+impl Deploy {
+    pub fn parse(policy: Option<&str>) -> Result<Deploy, Error> {
+        match policy {
+            None | Some("always") => Ok(Deploy::Always),
+            Some("if_better") => Ok(Deploy::IfBetter),
+            Some("never") => Ok(Deploy::Never),
+            Some(d) => Err(Error::invalid_parameter(format!("unknown deploy \"{}\"", excerpt(d))).with_hint("use always, if_better or never")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Deploy::Always => "always",
+            Deploy::IfBetter => "if_better",
+            Deploy::Never => "never",
+        }
+    }
+
+    /// Whether the new version serves. `versus`: with if_better, whether a deployed version
+    /// existed (outer) and, when it could be scored on the new test rows, whether the new one
+    /// does at least as well (inner).
+    pub fn decide(self, versus: Option<Option<bool>>) -> bool {
+        match (self, versus) {
+            (Deploy::Never, _) => false,
+            (Deploy::IfBetter, Some(None)) => false,
+            (Deploy::IfBetter, Some(Some(at_least_as_good))) => at_least_as_good,
+            _ => true,
+        }
+    }
+}
+
 /// A parsed model reference: `[owner.]name[@version]`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Reference<'a> {

@@ -40,36 +40,63 @@ impl Table {
 /// hash of each row's values, ties (identical rows, or a collision) by position. Training walks
 /// rows in this order so that the same rows give the same model whatever their physical order.
 pub fn canonical_order(columns: &[&Column], rows: usize) -> Vec<usize> {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = vec![0xcbf2_9ce4_8422_2325u64; rows];
-    let mix = |h: &mut u64, bytes: &[u8]| {
-        for &b in bytes {
-            *h = (*h ^ b as u64).wrapping_mul(PRIME);
-        }
-    };
-    for c in columns {
-        for (r, h) in hash.iter_mut().enumerate() {
+    order_by_values(rows, |r, h| {
+        for c in columns {
             match &c.values {
                 Values::Number(v) | Values::Time(v) => match v[r] {
-                    Some(x) => mix(h, &[&[1u8][..], &x.to_bits().to_le_bytes()].concat()),
-                    None => mix(h, &[0]),
+                    Some(x) => {
+                        h.byte(1);
+                        h.bytes(&x.to_bits().to_le_bytes());
+                    }
+                    None => h.byte(0),
                 },
-                Values::Bool(v) => mix(h, &[2 + v[r].map_or(0, |b| 1 + b as u8)]),
+                Values::Bool(v) => h.byte(2 + v[r].map_or(0, |b| 1 + b as u8)),
                 Values::Text(v) => match &v[r] {
                     Some(t) => {
-                        mix(h, &[5]);
-                        mix(h, &(t.len() as u64).to_le_bytes());
-                        mix(h, t.as_bytes());
+                        h.byte(5);
+                        h.text(t);
                     }
-                    None => mix(h, &[6]),
+                    None => h.byte(6),
                 },
                 Values::Vector(v) => match &v[r] {
-                    Some(x) => x.iter().for_each(|f| mix(h, &f.to_bits().to_le_bytes())),
-                    None => mix(h, &[7]),
+                    Some(x) => h.floats(x),
+                    None => h.byte(7),
                 },
             }
         }
+    })
+}
+
+/// A 64-bit FNV-1a hash of a row's values, fed by `order_by_values`.
+pub struct RowHash(u64);
+
+impl RowHash {
+    pub fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|&b| self.byte(b));
+    }
+    /// Length first, so that ("ab", "c") and ("a", "bc") differ.
+    pub fn text(&mut self, t: &str) {
+        self.bytes(&(t.len() as u64).to_le_bytes());
+        self.bytes(t.as_bytes());
+    }
+    pub fn floats(&mut self, v: &[f32]) {
+        v.iter().for_each(|f| self.bytes(&f.to_bits().to_le_bytes()));
+    }
+}
+
+/// Rows 0..rows ordered by the hash of what `feed` writes for each, ties by position: the order
+/// every trainer walks, so that a table's physical order cannot change the model.
+pub fn order_by_values(rows: usize, mut feed: impl FnMut(usize, &mut RowHash)) -> Vec<usize> {
+    let hash: Vec<u64> = (0..rows)
+        .map(|r| {
+            let mut h = RowHash(0xcbf2_9ce4_8422_2325);
+            feed(r, &mut h);
+            h.0
+        })
+        .collect();
     let mut order: Vec<usize> = (0..rows).collect();
     order.sort_by_key(|&r| (hash[r], r));
     order

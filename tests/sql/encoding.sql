@@ -20,6 +20,19 @@ FROM unnest(ARRAY['crème brûlée', 'red running shoes', 'olive oil']) WITH ORD
 SELECT title FROM items ORDER BY emb OPERATOR(shopml.<=>) shopml.embed_text('jogging sneakers') LIMIT 1;
 -- a character LATIN1 cannot hold is refused by the server before shopml sees it
 SELECT shopml.embed_text('红色');
+-- tabular models (issue 32): text levels, classes and explanations in LATIN1 read and write as
+-- the same characters in UTF-8
+CREATE TABLE sales AS
+SELECT i, (ARRAY['café', 'crème', 'thé'])[1 + i % 3] AS drink, i % 7 AS size, (i % 3) * 10 + i % 7 + 0.1 * (i % 5) AS price
+FROM generate_series(1, 300) i;
+SELECT task, algorithm, score < baseline AS beats_mean FROM shopml.train_model('prices', 'sales', 'price', '{"exclude": ["i"], "algorithm": "linear"}');
+SELECT round(shopml.predict('prices', '{"drink": "crème", "size": 3}')::numeric, 1) AS creme,
+       shopml.predict('prices', jsonb_build_object('drink', E'cr\xe8me', 'size', 3)) = shopml.predict('prices', '{"drink": "crème", "size": 3}') AS latin1_byte_same;
+SELECT feature, value FROM shopml.explain('prices', '{"drink": "thé", "size": 1}') WHERE feature LIKE 'drink%' ORDER BY 1, 2;
+SELECT task, score >= 0.99 AS accurate FROM shopml.train_model('drinks', 'sales', 'drink', '{"exclude": ["i", "size"], "algorithm": "linear"}');
+SELECT shopml.predict_class('drinks', '{"price": 20.2}') AS class, (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(shopml.predict_proba('drinks', '{"price": 1}')) k) AS classes;
+SELECT k FROM shopml.train_segments('drink_segments', 'sales', '{"exclude": ["i", "price", "size"], "k": 3}');
+SELECT feature, round((sum(mean * size) / sum(size))::numeric, 3) AS share FROM shopml.segment_profile('drink_segments') WHERE feature LIKE 'drink%' GROUP BY feature ORDER BY feature;
 
 \c shopml_sqlascii
 CREATE EXTENSION shopml;
@@ -29,6 +42,10 @@ SELECT shopml.embed_text('café')::text = :'ref_cafe' AS utf8_bytes_same;
 SELECT shopml.embed_text(E'caf\xe9');
 SELECT shopml.embed_texts(ARRAY['ok', E'caf\xe9']);
 SELECT shopml.embed_texts(ARRAY['ok'])::text[] = ARRAY[:'ref_ok'] AS still_serving;
+-- a level that is not UTF-8 in a table train_model reads: a clean error
+CREATE TABLE bad_sales AS SELECT i, CASE WHEN i = 7 THEN E'caf\xe9' ELSE 'tea' END AS drink, i * 1.5 AS price FROM generate_series(1, 50) i;
+SELECT * FROM shopml.train_model('bad', 'bad_sales', 'price');
+SELECT * FROM shopml.train_model('bad', 'bad_sales', 'drink');
 
 \c shopml_regress
 DROP DATABASE shopml_latin1;

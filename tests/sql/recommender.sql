@@ -14,7 +14,7 @@ SELECT count(*) AS rows, count(DISTINCT customer_id) AS users, count(DISTINCT pr
 -- train with the defaults (factors, regularization and alpha tuned on a validation split;
 -- 20% of each user's items held out for the metrics, then refitted on everything)
 SELECT model, version, users, items, interactions, train_seconds < 60 AS fast,
-       ndcg_at_10 > popular_ndcg_at_10 AS beats_popular, recall_at_10 > popular_recall_at_10 AS recalls_more
+       ndcg_at_10 > popular_ndcg_at_10 AS beats_popular, recall_at_10 > popular_recall_at_10 AS recalls_more, deployed, refit
 FROM train_recommender('shop', 'public.purchases', 'customer_id', 'product_id');
 -- chosen options, hold-out disabled (metrics NULL), weights from a column, exact solves
 SELECT model, version, users, items, interactions, precision_at_10, ndcg_at_10, popular_ndcg_at_10
@@ -47,6 +47,37 @@ SELECT version FROM train_recommender('shop_again', 'public.purchases', 'custome
        '{"factors": 8, "regularization": 1, "alpha": 2, "iterations": 10, "test_fraction": 0, "weight_column": "quantity", "solver": "cholesky"}');
 SELECT (SELECT array_agg(item_id || ':' || score) FROM recommend_for_users('shop', ARRAY[1, 2, 3, 4], 5)) =
        (SELECT array_agg(item_id || ':' || score) FROM recommend_for_users('shop_again', ARRAY[1, 2, 3, 4], 5)) AS deterministic;
+-- the same rows in another physical order give the same model (split, fits and sums follow the
+-- rows' values)
+CREATE TABLE public.purchases_moved AS SELECT * FROM public.purchases ORDER BY hashint4(customer_id * 1000 + product_id + quantity);
+SELECT a.ndcg_at_10 = b.ndcg_at_10 AS same_metrics
+FROM train_recommender('order_a', 'public.purchases', 'customer_id', 'product_id', '{"factors": 8, "regularization": 1, "alpha": 2, "weight_column": "quantity"}') a,
+     train_recommender('order_b', 'public.purchases_moved', 'customer_id', 'product_id', '{"factors": 8, "regularization": 1, "alpha": 2, "weight_column": "quantity"}') b;
+SELECT (SELECT array_agg(item_id || ':' || score) FROM recommend_for_users('order_a', ARRAY[1, 2, 3, 4], 5)) =
+       (SELECT array_agg(item_id || ':' || score) FROM recommend_for_users('order_b', ARRAY[1, 2, 3, 4], 5)) AS same_model;
+
+-- deploy: always (default), if_better, never. if_better ranks the deployed version and the new
+-- fit on the held-out pairs the deployed one never saw.
+SELECT version, deployed, refit FROM train_recommender('dep', 'public.purchases', 'customer_id', 'product_id',
+       '{"factors": 8, "regularization": 1, "alpha": 2, "refit": false}');
+-- the same fit again: it ties on the same pairs, so it is deployed
+SELECT version, deployed, refit FROM train_recommender('dep', 'public.purchases', 'customer_id', 'product_id',
+       '{"factors": 8, "regularization": 1, "alpha": 2, "refit": false, "deploy": "if_better"}');
+SELECT version, metrics->'deploy'->>'previous_version' AS previous, (metrics->'deploy'->>'compared_users')::int > 0 AS compared,
+       metrics->'deploy'->>'ndcg' = metrics->'deploy'->>'previous_ndcg' AS tie
+FROM shopml.trained_models WHERE name = 'dep' AND version = 2;
+-- never: stored, not deployed; unpinned references keep version 2
+SELECT version, deployed FROM train_recommender('dep', 'public.purchases', 'customer_id', 'product_id', '{"factors": 8, "regularization": 1, "alpha": 2, "deploy": "never"}');
+SELECT version FROM shopml.trained_models WHERE name = 'dep' AND deployed;
+-- deploy version 3 (refitted on every row): it saw every pair a new split can hold out, so
+-- if_better has nothing to compare on and stores the new version undeployed
+SELECT deploy_model('dep', 3);
+SELECT version, deployed, refit FROM train_recommender('dep', 'public.purchases', 'customer_id', 'product_id',
+       '{"factors": 8, "regularization": 1, "alpha": 2, "deploy": "if_better"}');
+SELECT metrics->'deploy' AS deploy FROM shopml.trained_models WHERE name = 'dep' AND version = 4;
+SELECT (SELECT array_agg(item_id || ':' || score) FROM recommend_for_user('dep', 2, 5)) =
+       (SELECT array_agg(item_id || ':' || score) FROM recommend_for_user('dep@3', 2, 5)) AS serves_v3;
+
 -- many customers in one call equals one by one
 SELECT count(*) AS rows, count(DISTINCT user_id) AS users,
        bool_and(b.item_id = (SELECT item_id FROM recommend_for_user('shop', b.user_id, 3) LIMIT 1 OFFSET b.rank - 1)) AS same
@@ -124,6 +155,8 @@ SELECT q, regress.error_of(q) FROM unnest(ARRAY[
   $q$SET shopml.max_training_memory = '1MB'; SELECT * FROM train_recommender('bad', 'public.many_users', 'customer_id', 'product_id', '{"factors": 1024, "regularization": 1, "alpha": 1}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"test_fraction": 1}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"learning_rate": 1}')$q$,
+  $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"deploy": "sometimes"}')$q$,
+  $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"deploy": true}')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', 'customer_id', 'product_id', '{"test_column": "quantity"}')$q$,
   $q$SELECT * FROM train_recommender('bad', NULL, 'customer_id', 'product_id')$q$,
   $q$SELECT * FROM train_recommender('bad', 'public.purchases', NULL, 'product_id')$q$,
@@ -145,7 +178,8 @@ SELECT count(*) AS served FROM recommend_for_user('postgres.shop', 2, 3);
 RESET ROLE;
 SELECT count(*) AS stored_bad FROM shopml.trained_models WHERE name IN ('bad', 'theirs');
 
-SELECT drop_model('shop') AS dropped, drop_model('shop_again') + drop_model('views') + drop_model('shop_cold') AS others;
+SELECT drop_model('shop') AS dropped, drop_model('shop_again') + drop_model('views') + drop_model('shop_cold') AS others,
+       drop_model('order_a') + drop_model('order_b') + drop_model('dep') AS more;
 DROP ROLE rec_reader;
 SELECT drop_model('fixture_churn') AS churn_dropped;
-DROP TABLE public.purchases, public.catalog, public.views, public.empty_purchases, public.one_user, public.null_ids, public.item_factors, public.negative, public.many_users, public.churn_tiny;
+DROP TABLE public.purchases, public.purchases_moved, public.catalog, public.views, public.empty_purchases, public.one_user, public.null_ids, public.item_factors, public.negative, public.many_users, public.churn_tiny;

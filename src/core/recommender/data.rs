@@ -52,9 +52,10 @@ pub struct Csr {
 }
 
 impl Csr {
-    /// From (row, col, value) triplets; duplicates are summed.
+    /// From (row, col, value) triplets; duplicates are summed, in the order of their values
+    /// (float sums depend on their order, the input's order must not).
     pub fn from_triplets(rows: usize, cols: usize, mut t: Vec<(u32, u32, f32)>) -> Csr {
-        t.sort_unstable_by_key(|&(r, c, _)| (r, c));
+        t.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)));
         let mut m = Csr { rows, cols, indptr: vec![0; rows + 1], indices: Vec::with_capacity(t.len()), data: Vec::with_capacity(t.len()) };
         let mut last: Option<(u32, u32)> = None;
         for (r, c, v) in t {

@@ -46,6 +46,8 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Fit the stored model again on all interactions after measuring (default true).
     pub refit: Option<bool>,
+    /// always (default), if_better or never (core::catalog::Deploy).
+    pub deploy: Option<String>,
     pub threads: Option<usize>,
     /// Cold start: a table of item embeddings (e.g. embed_text of titles); items in it without
     /// interactions are placed by their embedding (src/core/recommender/cold.rs).
@@ -84,6 +86,12 @@ pub struct Trained {
     /// Validation ndcg@10 of each candidate when the defaults were tuned.
     pub validation: Vec<(Params, f64)>,
     pub params: Params,
+    /// Whether the stored model was fitted again on every interaction after `test` was measured
+    /// (on a fit without the held-out pairs).
+    pub refit: bool,
+    /// With a deployed model given: the measured fit and the deployed model on the held-out
+    /// pairs the deployed one never saw (eval::versus_deployed); None when there were none.
+    pub versus_deployed: Option<(Ranking, Ranking)>,
 }
 
 /// Interactions of one table: user and item ids as text, optional weights and test flags.
@@ -94,6 +102,8 @@ pub struct Input<'a> {
     pub test: Option<&'a [Option<bool>]>,
     /// Item ids (as text) and their embeddings; rows with a NULL id or vector are skipped.
     pub item_embeddings: Option<(&'a [Option<String>], &'a [Option<Vec<f32>>])>,
+    /// The deployed version to compare with (options.deploy = if_better).
+    pub deployed: Option<&'a Model>,
 }
 
 /// The columns of `table` that `train` reads: user and item as text, weight number, test bool.
@@ -117,7 +127,7 @@ pub fn input<'a>(table: &'a Table, user: &str, item: &str, o: &Options) -> Resul
             other => return Err(Error::new(SqlState::DatatypeMismatch, format!("test column \"{t}\" must be boolean, not {}", other.kind()))),
         },
     };
-    Ok(Input { users: text(user)?, items: text(item)?, weights, test, item_embeddings: None })
+    Ok(Input { users: text(user)?, items: text(item)?, weights, test, item_embeddings: None, deployed: None })
 }
 
 fn params_of(o: &Options, (factors, regularization, alpha): (usize, f32, f32)) -> Result<Params> {
@@ -164,6 +174,7 @@ pub fn train(input: &Input, o: &Options, pool: &rayon::ThreadPool, on_progress: 
     if o.test_column.is_some() && o.test_fraction.is_some() {
         return Err(Error::invalid_parameter("give test_column or test_fraction, not both"));
     }
+    crate::core::catalog::Deploy::parse(o.deploy.as_deref())?;
     // Ids; NULL ids are errors, zero weights are no interaction, negative ones errors.
     let mut keep = Vec::with_capacity(rows);
     for r in 0..rows {
@@ -186,10 +197,13 @@ pub fn train(input: &Input, o: &Options, pool: &rayon::ThreadPool, on_progress: 
     }
     let users = index_ids(&keep.iter().map(|k| k.0).collect::<Vec<_>>());
     // Items: those of the interactions, then those that only have an embedding.
-    let embedded: Vec<(&str, &[f32])> = match input.item_embeddings {
+    let mut embedded: Vec<(&str, &[f32])> = match input.item_embeddings {
         None => Vec::new(),
         Some((ids, vectors)) => ids.iter().zip(vectors).filter_map(|(i, v)| Some((i.as_deref()?, v.as_deref()?))).collect(),
     };
+    // In an order of their values: of an item listed twice, the same vector wins whatever the
+    // table's order.
+    embedded.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.iter().map(|f| f.to_bits()).cmp(b.1.iter().map(|f| f.to_bits()))));
     if let Some(&(_, first)) = embedded.first() {
         if let Some((id, v)) = embedded.iter().find(|(_, v)| v.len() != first.len()) {
             return Err(Error::data(format!("item_embeddings: item \"{}\" has {} dimensions, not {}", crate::error::excerpt(id), v.len(), first.len())));
@@ -284,8 +298,9 @@ pub fn train(input: &Input, o: &Options, pool: &rayon::ThreadPool, on_progress: 
     } else {
         (Ranking::default(), Ranking::default())
     };
+    let versus_deployed = input.deployed.and_then(|d| eval::versus_deployed(&trained, d, &test, K));
     let model = if refit { fit(&all, &params)? } else { trained };
-    Ok(Trained { model, users: n_users, items: n_items, interactions: all.nnz(), rows, test: test_ranking, popular, validation, params })
+    Ok(Trained { model, users: n_users, items: n_items, interactions: all.nnz(), rows, test: test_ranking, popular, validation, params, refit, versus_deployed })
 }
 
 /// The top K items the model gives user `u` (index), leaving out the user's training items.

@@ -126,9 +126,17 @@ impl Model {
     /// The k best items for a known user with training items (x·y), or the k most popular for
     /// an unknown one (scored by popularity); `exclude_seen` leaves out the user's training items.
     pub fn recommend(&self, user: Option<u32>, k: usize, exclude_seen: bool) -> Vec<(u32, f32)> {
+        let seen: &[u32] = match user {
+            Some(u) if exclude_seen => self.seen.row(u as usize).0,
+            _ => &[],
+        };
+        self.recommend_without(user, k, seen)
+    }
+
+    /// As `recommend`, leaving out the items of `seen` (sorted) instead of the user's own.
+    pub fn recommend_without(&self, user: Option<u32>, k: usize, seen: &[u32]) -> Vec<(u32, f32)> {
         match user {
             Some(u) if !self.seen.row(u as usize).0.is_empty() => {
-                let seen: &[u32] = if exclude_seen { self.seen.row(u as usize).0 } else { &[] };
                 let x = self.user_vector(u);
                 // Scoring reads every item's factors (25 MB for 100k × 64): one core stalls on
                 // memory, so large catalogues are scanned in parallel chunks, then merged.
@@ -149,8 +157,7 @@ impl Model {
                 let chunks: Vec<Vec<(u32, f32)>> = (0..n.div_ceil(SCAN_CHUNK)).into_par_iter().map(|c| scan(c * SCAN_CHUNK, ((c + 1) * SCAN_CHUNK).min(n))).collect();
                 top_k(k, chunks.into_iter().flatten().map(|(i, s)| (s, i)))
             }
-            Some(u) if exclude_seen => self.popular_unseen(u, k),
-            _ => self.popular.iter().take(k).map(|&i| (i, self.popularity[i as usize])).collect(),
+            _ => self.popular.iter().copied().filter(|i| seen.binary_search(i).is_err()).take(k).map(|i| (i, self.popularity[i as usize])).collect(),
         }
     }
 

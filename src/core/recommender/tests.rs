@@ -2,6 +2,7 @@ use super::als::{fit, Params};
 use super::data::{index_ids, split_per_user, Csr};
 use super::model::Model;
 use super::*;
+use crate::core::catalog::Deploy;
 use crate::core::test_rng::XorShift;
 
 fn pool() -> rayon::ThreadPool {
@@ -130,7 +131,7 @@ fn strings(v: &[&str]) -> Vec<Option<String>> {
 fn train_rejects_bad_tables_and_is_deterministic() {
     let o = Options { factors: Some(4), regularization: Some(1.0), alpha: Some(1.0), iterations: Some(3), ..Default::default() };
     let run = |u: &[Option<String>], i: &[Option<String>], w: Option<&[Option<f64>]>| {
-        train(&Input { users: u, items: i, weights: w, test: None, item_embeddings: None }, &o, &pool(), &mut |_, _| Ok(())).map(|t| t.model.to_bytes())
+        train(&Input { users: u, items: i, weights: w, test: None, item_embeddings: None, deployed: None }, &o, &pool(), &mut |_, _| Ok(())).map(|t| t.model.to_bytes())
     };
     let err = |r: Result<Vec<u8>>| r.err().map(|e| e.message).unwrap_or_default();
     assert_eq!(err(run(&strings(&["a", "a"]), &strings(&["x", "y"]), None)), "a recommender needs at least 2 users and 2 items with positive weights, the table has 1 and 2");
@@ -139,12 +140,21 @@ fn train_rejects_bad_tables_and_is_deterministic() {
     assert_eq!(err(run(&u, &strings(&["x", "y"]), None)), "the user id of row 2 is NULL");
     assert_eq!(err(run(&strings(&["a", "b"]), &strings(&["x", "y"]), Some(&[Some(1.0), Some(-2.0)]))), "weights must be zero or positive, row 2 has -2");
     let small = Options { max_bytes: Some(100), ..o.clone() };
-    let e = train(&Input { users: &strings(&["a", "b"]), items: &strings(&["x", "y"]), weights: None, test: None, item_embeddings: None }, &small, &pool(), &mut |_, _| Ok(()));
+    let e = train(&Input { users: &strings(&["a", "b"]), items: &strings(&["x", "y"]), weights: None, test: None, item_embeddings: None, deployed: None }, &small, &pool(), &mut |_, _| Ok(()));
     assert_eq!(e.err().map(|e| e.message).unwrap_or_default(), "2 users and 2 items at 4 factors take 0 MB, more than shopml.max_training_memory (0 MB)");
     let users: Vec<String> = (0..300).map(|r| format!("u{}", r % 30)).collect();
     let items: Vec<String> = (0..300).map(|r| format!("i{}", (r * 7) % 23)).collect();
     let (u, i) = (strings(&users.iter().map(|s| s.as_str()).collect::<Vec<_>>()), strings(&items.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     assert_eq!(run(&u, &i, None).expect("train"), run(&u, &i, None).expect("train"));
+    // Another physical order of the same rows (duplicate pairs with weights of several sizes
+    // among them) gives the same model, byte for byte.
+    let w: Vec<Option<f64>> = (0..300).map(|r| Some(0.1 + (r % 7) as f64 * 0.37)).collect();
+    let mut order: Vec<usize> = (0..300).collect();
+    order.reverse();
+    order.rotate_left(11);
+    let pick = |v: &[Option<String>]| order.iter().map(|&r| v[r].clone()).collect::<Vec<_>>();
+    let w2: Vec<Option<f64>> = order.iter().map(|&r| w[r]).collect();
+    assert_eq!(run(&u, &i, Some(&w)).expect("train"), run(&pick(&u), &pick(&i), Some(&w2)).expect("train"));
 }
 
 /// MovieLens 100k (or Instacart with DATA=instacart) on the committed split (needs `make data`): prints ndcg@10 per setting, for
@@ -168,7 +178,7 @@ fn movielens_by_hand() {
     let users: Vec<Option<String>> = rows.iter().map(|r| Some(r.0.clone())).collect();
     let items: Vec<Option<String>> = rows.iter().map(|r| Some(r.1.clone())).collect();
     let flags: Vec<Option<bool>> = rows.iter().map(|r| Some(test.contains(r))).collect();
-    let input = Input { users: &users, items: &items, weights: None, test: Some(&flags), item_embeddings: None };
+    let input = Input { users: &users, items: &items, weights: None, test: Some(&flags), item_embeddings: None, deployed: None };
     let settings: Vec<Options> = std::env::var("ALS").unwrap_or("64,0.05,0,3;16,10,0,3;64,10,0,3;64,50,4,3;64,10,0,0".into()).split(';').map(|s| {
         let v: Vec<f64> = s.split(',').map(|x| x.parse().expect("number")).collect();
         Options { factors: Some(v[0] as usize), regularization: Some(v[1] as f32), alpha: Some(v[2] as f32), solver: Some(if v[3] == 0.0 { "cholesky" } else { "cg" }.into()), refit: Some(false), ..Default::default() }
@@ -221,7 +231,7 @@ fn items_without_interactions_are_placed_by_their_embedding() {
     let ids: Vec<Option<String>> = (0..22u64).map(|i| Some(i.to_string())).collect();
     let vectors: Vec<Option<Vec<f32>>> = (0..22u64).map(|i| Some(emb(i))).collect();
     let o = Options { factors: Some(4), regularization: Some(1.0), alpha: Some(2.0), test_fraction: Some(0.0), ..Default::default() };
-    let input = Input { users: &users, items: &items, weights: None, test: None, item_embeddings: Some((&ids, &vectors)) };
+    let input = Input { users: &users, items: &items, weights: None, test: None, item_embeddings: Some((&ids, &vectors)), deployed: None };
     let t = train(&input, &o, &pool(), &mut |_, _| Ok(())).expect("train");
     assert_eq!(t.items, 22);
     let m = &t.model;
@@ -231,4 +241,41 @@ fn items_without_interactions_are_placed_by_their_embedding() {
     // Without embeddings the new items do not exist.
     let input = Input { item_embeddings: None, ..input };
     assert_eq!(train(&input, &o, &pool(), &mut |_, _| Ok(())).expect("train").items, 20);
+}
+
+#[test]
+fn a_new_version_is_compared_with_the_deployed_one_on_pairs_it_never_saw() {
+    // Planted groups as rows of text ids.
+    let m = planted(200, 60, 5);
+    let (mut users, mut items) = (Vec::new(), Vec::new());
+    for u in 0..m.rows {
+        for &i in m.row(u).0 {
+            users.push(Some(format!("u{u}")));
+            items.push(Some(format!("i{i}")));
+        }
+    }
+    let o = Options { factors: Some(4), regularization: Some(5.0), alpha: Some(4.0), iterations: Some(8), ..Default::default() };
+    let run = |o: &Options, deployed: Option<&Model>| {
+        let input = Input { users: &users, items: &items, weights: None, test: None, item_embeddings: None, deployed };
+        train(&input, o, &pool(), &mut |_, _| Ok(())).expect("train")
+    };
+    // Refitted on every row, the deployed model saw every held-out pair: nothing to compare on.
+    let refitted = run(&o, None);
+    assert!(refitted.refit);
+    assert_eq!(run(&o, Some(&refitted.model)).versus_deployed, None);
+    // Stored as measured, it is scored on the same pairs as the new fit: the same model ties.
+    let measured = run(&Options { refit: Some(false), ..o.clone() }, None);
+    assert!(!measured.refit);
+    let (new, old) = run(&o, Some(&measured.model)).versus_deployed.expect("pairs the deployed model never saw");
+    assert_eq!(new, old);
+    assert_eq!(new.users, measured.test.users);
+    // A deployed model that knows nothing of the groups (one factor, one iteration, another
+    // seed's split) scores lower.
+    let weak = run(&Options { factors: Some(1), iterations: Some(1), refit: Some(false), seed: Some(9), ..o.clone() }, None);
+    let (new, old) = run(&o, Some(&weak.model)).versus_deployed.expect("pairs");
+    assert!(new.ndcg > old.ndcg + 0.05, "new {new:?} deployed {old:?}");
+    assert_eq!(Deploy::parse(Some("sometimes")).err().map(|e| e.message).unwrap_or_default(), "unknown deploy \"sometimes\"");
+    let bad = Input { users: &users, items: &items, weights: None, test: None, item_embeddings: None, deployed: None };
+    let e = train(&bad, &Options { deploy: Some("sometimes".into()), ..o.clone() }, &pool(), &mut |_, _| Ok(()));
+    assert_eq!(e.err().map(|e| e.message).unwrap_or_default(), "unknown deploy \"sometimes\"");
 }

@@ -122,11 +122,7 @@ impl Options {
                 return Err(Error::invalid_parameter(format!("unknown class_weight \"{}\"", excerpt(w))).with_hint("use balanced, or leave it out"));
             }
         }
-        if let Some(d) = &self.deploy {
-            if !["always", "if_better", "never"].contains(&d.as_str()) {
-                return Err(Error::invalid_parameter(format!("unknown deploy \"{}\"", excerpt(d))).with_hint("use always, if_better or never"));
-            }
-        }
+        crate::core::catalog::Deploy::parse(self.deploy.as_deref())?;
         Ok(())
     }
 }

@@ -203,7 +203,22 @@ pub fn train(
         ));
     }
     let k = names.len();
-    let y: Vec<usize> = labels.iter().map(|l| names.binary_search(l).unwrap_or(0)).collect();
+    // Rows in an order of their values (label, words, embedding, test flag), so that the splits
+    // and the solver's sums do not depend on the table's physical order.
+    let order = crate::core::table::order_by_values(inputs.len(), |r, h| {
+        h.text(&labels[r]);
+        inputs[r].words.iter().for_each(|w| h.text(w));
+        if let Some(e) = inputs[r].embedding {
+            h.floats(e);
+        }
+        if let Some(t) = test {
+            h.byte(t[r] as u8);
+        }
+    });
+    let inputs: Vec<Input> = order.iter().map(|&r| Input { words: inputs[r].words, embedding: inputs[r].embedding }).collect();
+    let test: Option<Vec<bool>> = test.map(|t| order.iter().map(|&r| t[r]).collect());
+    let test = test.as_deref();
+    let y: Vec<usize> = order.iter().map(|&r| names.binary_search(&labels[r]).unwrap_or(0)).collect();
     let all: Vec<usize> = (0..inputs.len()).collect();
     let seed = opts.seed.unwrap_or(42);
     let (train_rows, test_rows) = match test {

@@ -66,3 +66,23 @@ fn one_class_and_bad_options_are_errors() {
     let e = train(&inputs, &labels, None, &Options { buckets_log2: Some(10), ..Default::default() }, None, &mut |_, _| Err(Error::internal("stop"))).err().unwrap();
     assert_eq!(e.message, "stop");
 }
+
+#[test]
+fn the_physical_order_of_the_rows_does_not_change_the_model() {
+    let (words, labels) = corpus();
+    let opts = Options { buckets_log2: Some(12), ..Default::default() };
+    let fit = |order: &[usize]| {
+        let inputs: Vec<Input> = order.iter().map(|&r| Input { words: &words[r], embedding: None }).collect();
+        let labels: Vec<String> = order.iter().map(|&r| labels[r].clone()).collect();
+        train(&inputs, &labels, None, &opts, None, &mut |_, _| Ok(())).unwrap()
+    };
+    let forward: Vec<usize> = (0..words.len()).collect();
+    let mut shuffled = forward.clone();
+    shuffled.reverse();
+    shuffled.rotate_left(7);
+    let (a, b) = (fit(&forward), fit(&shuffled));
+    assert_eq!(a.model, b.model);
+    assert_eq!(a.model.weights, b.model.weights);
+    assert_eq!(a.validation, b.validation);
+    assert_eq!(a.test.accuracy, b.test.accuracy);
+}
