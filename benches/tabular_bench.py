@@ -141,6 +141,7 @@ def intent():
         out["models"][label] = {"auc": float(roc_auc_score(y[test], p)), "best_f1": best_f1(y[test], p), "seconds": seconds}
     sql("ALTER TABLE public.purchase_intent ADD COLUMN IF NOT EXISTS pair text")
     sql("UPDATE public.purchase_intent SET pair = user_id || ':' || product_id")
+    lgbm = model
     for label, algorithm in (("shopml auto", "auto"), ("shopml gbdt", "gbdt")):
         options = json.dumps({"exclude": ["user_id", "product_id", "pair"], "test_column": "is_test", "algorithm": algorithm})
         r = sql(f"SELECT algorithm, score, train_seconds FROM shopml.train_model('intent', 'public.purchase_intent', "
@@ -149,8 +150,38 @@ def intent():
                                                       "'public.purchase_intent', 'pair')").splitlines())
         p = np.array([float(scored[k]) for k, t in zip(keys, test) if t])
         out["models"][label] = {"auc": float(r[1]), "best_f1": best_f1(y[test], p), "seconds": float(r[2]), "algorithm": r[0]}
+        if algorithm == "auto":
+            out["scoring"] = scoring(lgbm, x)
     for label, m in out["models"].items():
         print(f"intent     {label:22s} AUC {m['auc']:.4f}  best F1 {m['best_f1']:.4f}  train {m['seconds']:.2f} s")
+    return out
+
+
+def scoring(lgbm, x, n=1_000_000):
+    """The auto intent model scores n rows (the intent table repeated) from SQL with
+    predict(model, relation, key), beside LightGBM's predict_proba of the same rows in NumPy;
+    both on one thread, each the best of two runs (the second reads a warm cache)."""
+    from threadpoolctl import threadpool_limits
+    reps = -(-n // len(x))
+    sql("DROP TABLE IF EXISTS public.intent_1m")
+    sql(f"CREATE TABLE public.intent_1m AS SELECT row_number() OVER () AS id, p.* "
+        f"FROM generate_series(1, {reps}) g, public.purchase_intent p LIMIT {n}")
+    sql("VACUUM ANALYZE public.intent_1m")
+    shopml_s, peer_s = [], []
+    for _ in range(2):
+        start = time.perf_counter()
+        sql("SELECT count(*) FILTER (WHERE prediction >= 0.5) FROM shopml.predict('intent', 'public.intent_1m', 'id')")
+        shopml_s.append(time.perf_counter() - start)
+    big = np.tile(x, (reps, 1))[:n]
+    with threadpool_limits(1):
+        for _ in range(2):
+            start = time.perf_counter()
+            lgbm.predict_proba(big)
+            peer_s.append(time.perf_counter() - start)
+    sql("DROP TABLE public.intent_1m")
+    out = {"rows": n, "shopml_seconds": min(shopml_s), "lightgbm_seconds": min(peer_s)}
+    print(f"scoring    {n:,} rows: shopml predict from SQL {out['shopml_seconds']:.2f} s, "
+          f"LightGBM predict_proba {out['lightgbm_seconds']:.2f} s ({out['shopml_seconds'] / out['lightgbm_seconds']:.1f}x)")
     return out
 
 

@@ -132,7 +132,7 @@ pub struct Model {
     pub covariates: Vec<String>,
     /// Per series column, its values in code order (the categorical codes of the model).
     pub key_levels: Vec<Vec<String>>,
-    booster: PerpetualBooster,
+    booster: gbdt::Trees,
     /// Per step, the log-space errors at the interval's lower and upper probability.
     pub bounds: Vec<(f64, f64)>,
     /// Added to every prediction in log space (PointLoss::Mape's shift; 0 for the median).
@@ -380,7 +380,7 @@ pub fn train(o: &Options, series: &[Series], covariates: &[String], tick: &mut d
         }
     }
     tick();
-    let booster = fit(o, &rows.x, &rows.y, width, &categorical)?;
+    let booster = gbdt::Trees::new(fit(o, &rows.x, &rows.y, width, &categorical)?);
     let origin = series.iter().filter_map(Series::end).max().unwrap_or(0);
     let keep = memory(o) as i64;
     let history = series.iter().map(|s| tail(s, origin - keep + 1, origin)).collect();
@@ -482,7 +482,7 @@ impl Model {
                 }
             }
         }
-        let p = predict(&self.booster, &x, width);
+        let p = self.booster.predict(&x, width);
         Ok(meta
             .into_iter()
             .zip(p)

@@ -4,10 +4,12 @@
 //! (one-vs-rest), squared error for a number. We only convert layouts and settings here; the
 //! forecaster (src/core/forecast) fits through the same [`fit`].
 
+use super::flat::Flat;
 use crate::error::{Error, Result};
 use perpetual::objective::Objective;
 use perpetual::{ContributionsMethod, Matrix, PerpetualBooster};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Params {
@@ -85,11 +87,35 @@ pub fn fit_columns(
     Ok(booster)
 }
 
-/// Raw predictions (log-odds or values) of each row.
+/// Raw predictions (log-odds or values) of each row, by perpetual itself.
 pub fn predict(booster: &PerpetualBooster, x: &[f64], width: usize) -> Vec<f64> {
     let rows = x.len() / width.max(1);
     let data = columns(x, width);
     booster.predict(&Matrix::new(&data, rows, width), false)
+}
+
+/// A fitted booster as models store it (the payload is perpetual's own JSON), with its trees
+/// laid out for fast scoring on first use (super::flat; models are cached between calls).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Trees {
+    pub booster: PerpetualBooster,
+    #[serde(skip)]
+    flat: OnceLock<Option<Flat>>,
+}
+
+impl Trees {
+    pub fn new(booster: PerpetualBooster) -> Trees {
+        Trees { booster, flat: OnceLock::new() }
+    }
+
+    /// Raw predictions of each row: the same bits as [`predict`], faster.
+    pub fn predict(&self, x: &[f64], width: usize) -> Vec<f64> {
+        match self.flat.get_or_init(|| Flat::of(&self.booster)).as_ref().and_then(|f| f.predict(x, width)) {
+            Some(p) => p,
+            None => predict(&self.booster, x, width),
+        }
+    }
 }
 
 /// Exact contributions of one row: one per slot, then the base value; they sum to the row's raw

@@ -5,6 +5,7 @@
 //! models are a preset of it (src/core/churn). Pure Rust: the SQL glue (src/api/tabular.rs)
 //! reads the table and stores the model.
 
+pub mod flat;
 pub mod features;
 pub mod gbdt;
 pub mod linear;
@@ -271,7 +272,7 @@ impl Fitter<'_> {
                     targets.iter().map(|t| gbdt::fit_columns(&data, rows.len(), width, t, weights.as_deref(), loss, &[], params)).collect()
                 };
                 let boosters = crate::core::isolate::run(o.max_bytes.unwrap_or(usize::MAX / 4), params.threads, fit_all, tick)?;
-                Ok(boosters.into_iter().map(Algorithm::Gbdt).collect())
+                Ok(boosters.into_iter().map(|b| Algorithm::Gbdt(gbdt::Trees::new(b))).collect())
             }
         }
     }

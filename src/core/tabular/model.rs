@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub enum Algorithm {
     /// Logistic regression (a class head).
     Logistic(Linear),
-    Gbdt(perpetual::PerpetualBooster),
+    Gbdt(gbdt::Trees),
     /// Ridge regression (a number).
     Ridge(Linear),
 }
@@ -102,7 +102,7 @@ impl Model {
         let width = self.width().max(1);
         let one = |head: &Algorithm| match head {
             Algorithm::Logistic(m) | Algorithm::Ridge(m) => x.chunks(width).map(|r| m.log_odds(r)).collect(),
-            Algorithm::Gbdt(b) => gbdt::predict(b, x, width),
+            Algorithm::Gbdt(t) => t.predict(x, width),
         };
         let mut out: Vec<Vec<f64>> = self.heads.iter().map(one).collect();
         for (o, b) in out.iter_mut().zip(&self.blend) {
@@ -165,7 +165,7 @@ impl Model {
         let one = |a: &Algorithm| match a {
             Algorithm::Logistic(m) | Algorithm::Ridge(m) => (m.contributions(row), m.intercept),
             Algorithm::Gbdt(b) => {
-                let mut c = gbdt::contributions(b, row);
+                let mut c = gbdt::contributions(&b.booster, row);
                 let base = c.pop().unwrap_or(0.0);
                 (c, base)
             }
