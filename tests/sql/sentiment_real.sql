@@ -3,6 +3,9 @@
 -- and the US-airline tweets (positive / negative; neutral left out). The thresholds are the
 -- accuracies measured (models/sentiment/blend_report.json, README) minus about 0.01; the
 -- in-domain TF-IDF + logistic regression peers of the same run get 0.813, 0.9075 and 0.9306.
+-- IMDB's reviews are long: a fixed quarter of its test split (2,500 of 9,916, by md5) keeps this
+-- test to about two minutes; on it shopml measured accuracy 0.932 and macro-F1 0.9319 (the whole
+-- split: README).
 SET client_min_messages = warning;  -- progress NOTICEs depend on timing
 CREATE TEMP TABLE ff (product text, review text, score text, split text);
 \copy ff FROM 'data/fine_foods_reviews.csv' WITH (FORMAT csv, HEADER true)
@@ -12,7 +15,7 @@ CREATE TEMP TABLE airline (text text, label text, split text);
 \copy airline FROM 'data/airline_tweets.csv' WITH (FORMAT csv, HEADER true)
 CREATE TEMP TABLE test_rows AS
 SELECT 'fine_foods' AS data, review AS text, score = 'great' AS positive FROM ff WHERE split = 'test'
-UNION ALL SELECT 'imdb', text, label = 'positive' FROM imdb WHERE split = 'test'
+UNION ALL (SELECT 'imdb', text, label = 'positive' FROM imdb WHERE split = 'test' ORDER BY md5(text) LIMIT 2500)
 UNION ALL SELECT 'airline', text, label = 'positive' FROM airline WHERE split = 'test' AND label <> 'neutral';
 CREATE TEMP TABLE verdicts AS
 WITH src AS (SELECT data, array_agg(text ORDER BY text) AS texts, array_agg(positive ORDER BY text) AS ys
