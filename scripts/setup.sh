@@ -4,7 +4,8 @@
 set -euo pipefail
 PGRX_VERSION=0.18.1
 need_apt=()
-for p in postgresql-15 postgresql-server-dev-15 postgresql-contrib libclang-dev clang pkg-config; do
+# postgresql-15-cron: the scheduled-retraining test (tests/cron.sh).
+for p in postgresql-15 postgresql-server-dev-15 postgresql-contrib postgresql-15-cron libclang-dev clang pkg-config; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
