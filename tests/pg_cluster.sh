@@ -16,7 +16,9 @@ as_user() { if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_AS" -- "$@"; else "$@";
 launch() {
   opts="-p $port -k $base -c listen_addresses='' -c fsync=off -c max_parallel_workers_per_gather=2 $*"
   # No Rust backtraces in the server: they would land in error DETAILs and golden files.
-  as_user env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE bash -c \
+  # The server loads libpq (postgres_fdw, the standby's walreceiver) from its own lib directory:
+  # the PyPI trees of 16-18 ship a libpq newer than Debian's, which their modules need.
+  as_user env -u RUST_BACKTRACE -u RUST_LIB_BACKTRACE LD_LIBRARY_PATH="$("${PG_CONFIG:-pg_config}" --libdir)" bash -c \
     'ulimit -v "${1:-unlimited}"; "$2/pg_ctl" -D "$3/data" -l "$3/server.log" -w -o "$4" start >/dev/null' \
     _ "${SHOPML_PG_ULIMIT_KB:-}" "$PGBIN" "$base" "$opts"
 }

@@ -64,8 +64,9 @@ echo "standby: pg_basebackup, then catch up"
 rm -rf "$S" && mkdir -p "$S"
 [ "$(id -u)" = 0 ] && chown "$RUN_AS" "$S"
 as_user "$PGBIN/pg_basebackup" -h "$P" -p "$PP" -U postgres -D "$S/data" -R -X stream >/dev/null
-# -R writes every libpq option its own libpq knows (sslcertmode from 16 on); the PyPI servers'
-# walreceiver may load an older libpq that refuses them, so the standby gets the plain settings.
+# -R writes every option its libpq knows (sslcertmode from 16 on), which an older libpq in the
+# server's path refuses (met before tests/pg_cluster.sh put the server's own libpq first): the
+# standby gets the plain settings.
 echo "primary_conninfo = 'host=$P port=$PP user=postgres'" | as_user tee "$S/data/postgresql.auto.conf" >/dev/null
 bash tests/pg_cluster.sh resume "$S" "$SP"
 # A write after the backup, so the standby also replays WAL (not only the copied files).
