@@ -3,36 +3,20 @@ docs/tabular.md): forust (the XGBoost algorithm in Rust, PyPI `forust`) at a few
 LightGBM with and without its exclusive feature bundling, on ames one-hot encoded as shopml
 encodes it, test rows row_number % 5 = 0, one thread, best of three. Needs `make data`
 (data/ames.csv); `python3 -m pip install forust lightgbm pandas threadpoolctl`."""
-import csv
-import math
-import os
 import time
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 def ames():
-    with open(os.path.join(ROOT, "data", "ames.csv"), newline="") as f:
-        rows = list(csv.DictReader(f))
-    cols = [c for c in rows[0] if c not in ("row_number", "sale_price")]
-
-    def number(v):
-        try:
-            float(v)
-            return True
-        except ValueError:
-            return v == ""
-    numeric = [c for c in cols if all(number(r[c]) for r in rows)]
-    text = [c for c in cols if c not in numeric]
+    """ames one-hot encoded, split as tabular_bench.load splits it."""
+    from tabular_bench import load
+    rows, _, numeric, text, y, test = load("ames", "sale_price")
     nums = pd.DataFrame({c: [float(r[c]) if r[c] != "" else np.nan for r in rows] for c in numeric})
     onehot = pd.get_dummies(pd.DataFrame({c: [r[c] for r in rows] for c in text}), dtype=float)
     x = pd.concat([nums, onehot], axis=1).to_numpy()
-    y = np.array([math.log(float(r["sale_price"])) for r in rows])
-    test = np.array([int(r["row_number"]) % 5 == 0 for r in rows])
     return x[~test], y[~test], x[test], y[test]
 
 

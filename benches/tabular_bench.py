@@ -20,7 +20,8 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PSQL = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", os.environ["PGHOST"], "-p", os.environ["PGPORT"],
+# Set by benches/run_tabular_bench.sh; read lazily so that benches/booster_peers.py can import load().
+PSQL = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", os.environ.get("PGHOST", ""), "-p", os.environ.get("PGPORT", ""),
         "-U", "postgres", "-d", "postgres"]
 SETS = {"ames": "sale_price", "car_prices": "price"}
 
