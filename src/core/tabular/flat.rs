@@ -42,6 +42,8 @@ pub struct Flat {
     nodes: Vec<Node>,
     cats: Vec<Box<[u8]>>,
     head: Option<Head>,
+    /// The slots a row must have (the widest split or correction), found once.
+    needs: usize,
 }
 
 impl Flat {
@@ -51,7 +53,7 @@ impl Flat {
         if !b.cfg.missing.is_nan() {
             return None;
         }
-        let mut flat = Flat { base: b.base_score, roots: Vec::new(), nodes: Vec::new(), cats: Vec::new(), head: None };
+        let mut flat = Flat { base: b.base_score, roots: Vec::new(), nodes: Vec::new(), cats: Vec::new(), head: None, needs: 0 };
         for tree in b.get_prediction_trees() {
             // Number the nodes reachable from the root (depth first), then copy them over.
             let mut index: HashMap<usize, u32> = HashMap::new();
@@ -104,13 +106,9 @@ impl Flat {
             intercept: h.intercept,
             blend: h.blend_weight,
         });
+        let split = flat.nodes.iter().filter(|n| n.feature != LEAF).map(|n| n.feature as usize + 1).max().unwrap_or(0);
+        flat.needs = split.max(flat.head.as_ref().map_or(0, |h| h.coefficients.len()));
         Some(flat)
-    }
-
-    /// The slots a row must have.
-    fn needs(&self) -> usize {
-        let split = self.nodes.iter().filter(|n| n.feature != LEAF).map(|n| n.feature as usize + 1).max().unwrap_or(0);
-        split.max(self.head.as_ref().map_or(0, |h| h.coefficients.len()))
     }
 
     fn leaf(&self, root: u32, row: &[f64]) -> f64 {
@@ -135,7 +133,7 @@ impl Flat {
     /// Raw predictions of rows `x` (row-major, `width` slots), as perpetual's `predict`; None
     /// when the rows are narrower than the trees read.
     pub fn predict(&self, x: &[f64], width: usize) -> Option<Vec<f64>> {
-        if width == 0 || self.needs() > width {
+        if width == 0 || self.needs > width {
             return None;
         }
         let rows = x.len() / width;
